@@ -1,0 +1,178 @@
+"""The command line: ``python -m hub <command> …`` (``--help`` on each command)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from hub import repository
+from hub.config import Settings
+from hub.context import Hub, open_hub
+from hub.demo import seed_demo
+from hub.importing import ImportFileError, Kind, export_file, import_file
+
+EXIT_OK = 0
+EXIT_INVALID = 1  # the input was rejected; nothing was written
+EXIT_USAGE = 2
+
+
+def _progress_bar(description: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A tqdm bar on stderr driven by ``progress(done, total)`` calls, and a closer."""
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            # disable=None: no bar when stderr is not a terminal (CI logs, pipes)
+            bar["bar"] = tqdm(total=total, desc=description, unit="row", file=sys.stderr, disable=None)
+        bar["bar"].update(done - bar["bar"].n)
+
+    def close() -> None:
+        if "bar" in bar:
+            bar["bar"].close()
+
+    return update, close
+
+
+def cmd_init(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
+    with hub.sessions.begin() as session:
+        repository.sync_reference(session, hub.reference)
+    out.write(f"Database ready at {hub.engine.url.render_as_string(hide_password=True)}\n")
+    return EXIT_OK
+
+
+def cmd_seed(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
+    update, close = _progress_bar("Loading demo data")
+    try:
+        report = seed_demo(
+            hub.sessions, hub.reference, hub.settings.reference_dir, hub.settings.demo_seed, progress=update
+        )
+    finally:
+        close()
+    out.write(report.summary() + "\n")
+    return EXIT_OK
+
+
+def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    update, close = _progress_bar(f"Importing {args.kind}")
+    try:
+        report = import_file(
+            hub.sessions,
+            Kind(args.kind),
+            Path(args.file),
+            hub.reference,
+            skip_invalid=args.skip_invalid,
+            progress=update,
+        )
+    except ImportFileError as error:
+        close()
+        out.write(f"Cannot import: {error}\n")
+        return EXIT_INVALID
+    close()
+    for error in report.errors:
+        out.write(f"  {error}\n")
+    out.write(report.summary() + "\n")
+    return EXIT_OK if report.written else EXIT_INVALID
+
+
+def cmd_export(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.file)
+    try:
+        with hub.sessions() as session:
+            count = export_file(session, Kind(args.kind), path)
+    except ImportFileError as error:
+        out.write(f"Cannot export: {error}\n")
+        return EXIT_USAGE
+    out.write(f"Exported {count} {args.kind} to {path}\n")
+    return EXIT_OK
+
+
+def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    reference = hub.reference
+    with hub.sessions() as session:
+        stats = {
+            "projects": repository.count_projects(session),
+            "investors": repository.count_investors(session),
+            "regions_with_projects": repository.regions_with_projects(session),
+            "projects_per_country": dict(repository.projects_per_country(session)),
+            "projects_per_sector": dict(repository.projects_per_sector(session)),
+            "projects_per_status": dict(repository.projects_per_status(session)),
+            "investors_per_type": dict(repository.investors_per_type(session)),
+        }
+    if args.json:
+        out.write(json.dumps(stats, indent=2) + "\n")
+        return EXIT_OK
+    out.write(
+        f"{stats['projects']} projects in {stats['regions_with_projects']} of {len(reference.regions)} regions; "
+        f"{stats['investors']} investors\n"
+    )
+
+    def table(title: str, counts: dict[str, int], names: Callable[[str], str]) -> None:
+        out.write(f"\n{title}\n")
+        for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            out.write(f"  {names(key):<48} {count:>6}\n")
+
+    table("Projects per country", stats["projects_per_country"], lambda c: reference.countries[c].name_en)
+    table("Projects per sector", stats["projects_per_sector"], lambda s: reference.sectors[s].name_en)
+    table("Projects per status", stats["projects_per_status"], str)
+    table("Investors per type", stats["investors_per_type"], str)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m hub",
+        description="HubMatch: investor and project matchmaking for Astana, Central Asia and the "
+        "Russian border regions. The database comes from HUB_DATABASE_URL (default: an SQLite "
+        "file in the per-user data folder).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create the database schema and load the reference data")
+    init.set_defaults(run=cmd_init)
+
+    seed = commands.add_parser("seed", help="load the demo data set (idempotent)")
+    seed.set_defaults(run=cmd_seed)
+
+    imp = commands.add_parser(
+        "import",
+        help="import investors or projects from .csv, .xlsx or .json",
+        description="Checks every row first. By default all-or-nothing: if any row is invalid, "
+        "nothing is imported, every bad row is listed and the exit code is 1. Rows whose "
+        "external_id already exists update the stored row.",
+    )
+    imp.add_argument("kind", choices=[k.value for k in Kind])
+    imp.add_argument("file", help="path to a .csv, .xlsx or .json file in the import template")
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows, report the invalid ones, and exit 0",
+    )
+    imp.set_defaults(run=cmd_import)
+
+    exp = commands.add_parser("export", help="export investors or projects to .csv, .xlsx or .json")
+    exp.add_argument("kind", choices=[k.value for k in Kind])
+    exp.add_argument("file", help="target file; the format follows its suffix")
+    exp.set_defaults(run=cmd_export)
+
+    stats = commands.add_parser("stats", help="counts per country, sector and status")
+    stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    stats.set_defaults(run=cmd_stats)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, settings: Settings | None = None, out: TextIO | None = None
+) -> int:
+    """Run one command; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    hub = open_hub(settings)
+    try:
+        return args.run(hub, args, out or sys.stdout)
+    finally:
+        hub.engine.dispose()

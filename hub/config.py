@@ -1,0 +1,49 @@
+"""One typed settings object, read from HUB_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything HubMatch can be configured with.
+
+    Each field is read from the environment variable ``HUB_<FIELD>`` (case-insensitive);
+    tests build a ``Settings(...)`` directly instead.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("hubmatch", appauthor=False)),
+        description="Per-user folder for the default SQLite database and the vector index.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: an SQLite file hubmatch.db inside data_dir.",
+    )
+    reference_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Folder with the reference data (regions, sectors, SDGs, FX rates, demo text).",
+    )
+    demo_seed: int = Field(default=2017, description="Random seed of the demo data set.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or the default SQLite file in ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'hubmatch.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

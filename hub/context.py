@@ -1,0 +1,35 @@
+"""Wiring: settings -> engine, session factory and reference data, shared by the CLI and the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.config import Settings, get_settings
+from hub.db import create_schema, make_engine, session_factory
+from hub.reference import Reference, load_reference
+
+
+@dataclass(frozen=True)
+class Hub:
+    """The collaborators every service needs, created once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    reference: Reference
+
+
+def open_hub(settings: Settings | None = None) -> Hub:
+    """Connect to the configured database, creating the schema when it is new."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    create_schema(engine)
+    return Hub(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        reference=load_reference(settings.reference_dir),
+    )

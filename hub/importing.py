@@ -1,0 +1,377 @@
+"""CSV, Excel and JSON import and export of projects and investors, with row-level reports.
+
+An import checks every row before it writes anything. By default it is all-or-nothing: one
+bad row and nothing is written; with ``skip_invalid`` the valid rows are written and the bad
+ones reported. Export writes the same columns, so an exported file imports back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub import repository
+from hub.models import Investor, Project
+from hub.reference import Reference
+from hub.schemas import InvalidInput, validate_investor, validate_project
+
+Progress = Callable[[int, int], None]
+
+
+class Kind(StrEnum):
+    PROJECTS = "projects"
+    INVESTORS = "investors"
+
+
+PROJECT_COLUMNS = (
+    "external_id",
+    "title",
+    "summary",
+    "description",
+    "country",
+    "region",
+    "city",
+    "sectors",
+    "sdgs",
+    "stage",
+    "instruments",
+    "funding_ask",
+    "total_cost",
+    "currency",
+    "aifc_link",
+    "owner_name",
+    "owner_email",
+    "language",
+    "status",
+)
+PROJECT_OPTIONAL = (
+    "aifc_reference",
+    "expected_irr_pct",
+    "payback_years",
+    "jobs_created",
+    "green_certification",
+)
+INVESTOR_COLUMNS = (
+    "external_id",
+    "name",
+    "investor_type",
+    "thesis",
+    "sectors",
+    "regions",
+    "stages",
+    "instruments",
+    "ticket_min",
+    "ticket_max",
+    "currency",
+    "esg_mandate",
+    "aifc_participant",
+    "contact_email",
+    "language",
+)
+INVESTOR_OPTIONAL = ("excluded_sectors", "active")
+
+COLUMNS = {Kind.PROJECTS: PROJECT_COLUMNS, Kind.INVESTORS: INVESTOR_COLUMNS}
+OPTIONAL = {Kind.PROJECTS: PROJECT_OPTIONAL, Kind.INVESTORS: INVESTOR_OPTIONAL}
+FORMATS = (".csv", ".xlsx", ".json")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: wrong format, missing columns, no rows."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # line in the file (the header is line 1); for JSON, the record number
+    external_id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        who = self.external_id or "(no external_id)"
+        return f"line {self.line} [{who}] {self.field}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    kind: Kind
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def bad_rows(self) -> int:
+        return len({error.line for error in self.errors})
+
+    def summary(self) -> str:
+        if not self.written:
+            return (
+                f"Imported nothing: {self.bad_rows} of {self.rows} {self.kind} rows are invalid. "
+                "Fix them and import again, or pass --skip-invalid to import only the valid rows."
+            )
+        kept = f", {self.unchanged} already present" if self.unchanged else ""
+        skipped = f", skipped {self.bad_rows} invalid" if self.errors else ""
+        return f"Imported {self.kind}: {self.created} created, {self.updated} updated{kept}{skipped}."
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """The records of a .csv, .xlsx or .json file, each with its line (or record) number."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportFileError(f"{path.name}: unsupported file type '{suffix}'; use {', '.join(FORMATS)}")
+    if not path.exists():
+        raise ImportFileError(f"{path}: no such file")
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            records = []
+            for row in reader:
+                if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                    records.append((reader.line_num, {k.strip(): v for k, v in row.items() if k}))
+    elif suffix == ".xlsx":
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        records = [
+            (index + 2, {str(k).strip(): v for k, v in row.items()})
+            for index, row in enumerate(frame.to_dict("records"))
+            if any(str(v).strip() for v in row.values())
+        ]
+    else:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ImportFileError(f"{path.name}: not valid JSON ({error})") from None
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise ImportFileError(f"{path.name}: expected a JSON list of objects, one per row")
+        records = [(number, item) for number, item in enumerate(data, start=1)]
+    if not records:
+        raise ImportFileError(f"{path.name}: the file has no data rows")
+    return records
+
+
+def _missing_columns(kind: Kind, records: Sequence[tuple[int, dict[str, Any]]]) -> list[str]:
+    present = set().union(*(record.keys() for _, record in records))
+    return [column for column in COLUMNS[kind] if column not in present]
+
+
+# --- importing -----------------------------------------------------------------------------------
+
+
+def import_file(
+    factory: sessionmaker[Session],
+    kind: Kind,
+    path: Path,
+    reference: Reference,
+    *,
+    skip_invalid: bool = False,
+    actor: str = "cli",
+    is_demo: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate every row of ``path``, then write all of them in one transaction (or none)."""
+    records = read_records(path)
+    return import_records(
+        factory,
+        kind,
+        records,
+        reference,
+        skip_invalid=skip_invalid,
+        actor=actor,
+        is_demo=is_demo,
+        progress=progress,
+        source=path.name,
+    )
+
+
+def import_records(
+    factory: sessionmaker[Session],
+    kind: Kind,
+    records: Sequence[tuple[int, dict[str, Any]]],
+    reference: Reference,
+    *,
+    skip_invalid: bool = False,
+    actor: str = "cli",
+    is_demo: bool = False,
+    progress: Progress | None = None,
+    source: str = "records",
+    keep_existing: bool = False,
+) -> ImportReport:
+    """Import numbered records (as ``read_records`` returns them); see ``import_file``.
+
+    With ``keep_existing`` a row whose external id is already stored is left as it is
+    (counted as unchanged) instead of overwriting the stored row.
+    """
+    missing = _missing_columns(kind, records)
+    if missing:
+        raise ImportFileError(
+            f"{source}: missing column(s) {', '.join(missing)}; the {kind} template has: "
+            f"{', '.join(COLUMNS[kind])}"
+        )
+    validate = validate_project if kind == Kind.PROJECTS else validate_investor
+    report = ImportReport(kind=kind, rows=len(records))
+    valid: list[Any] = []
+    seen: dict[str, int] = {}
+    for line, record in records:
+        external_id = str(record.get("external_id") or "").strip()
+        if not external_id:
+            report.errors.append(RowError(line, "", "external_id", "is required: give each row a unique id"))
+            continue
+        if external_id in seen:
+            report.errors.append(
+                RowError(line, external_id, "external_id", f"repeats the id of line {seen[external_id]}")
+            )
+            continue
+        seen[external_id] = line
+        try:
+            valid.append(validate(record, reference))
+        except InvalidInput as invalid:
+            report.errors += [RowError(line, external_id, e.field, e.message) for e in invalid.errors]
+    if report.errors and not skip_invalid:
+        return report
+    save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
+    stored = repository.stored_external_ids if keep_existing else None
+    with factory.begin() as session:
+        repository.sync_reference(session, reference)
+        existing = stored(session, str(kind)) if stored else set()
+        for done, item in enumerate(valid, start=1):
+            if item.external_id in existing:
+                report.unchanged += 1
+            else:
+                _, created = save(session, item, actor=actor, is_demo=is_demo)
+                report.created += created
+                report.updated += not created
+            if progress:
+                progress(done, len(valid))
+        repository.record_event(
+            session,
+            actor=actor,
+            action=f"import.{kind}",
+            entity_type=str(kind),
+            entity_id=None,
+            details={
+                "source": source,
+                "created": report.created,
+                "updated": report.updated,
+                "skipped": report.bad_rows,
+            },
+        )
+    report.written = True
+    return report
+
+
+# --- exporting -----------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def project_row(project: Project) -> dict[str, Any]:
+    """A project as a template row (lists and numbers still typed)."""
+    confidential = project.confidential
+    return {
+        "external_id": project.external_id,
+        "title": project.title,
+        "summary": project.summary,
+        "description": project.description,
+        "country": project.country_code,
+        "region": project.region_code,
+        "city": project.city,
+        "sectors": [s.slug for s in project.sectors],
+        "sdgs": [s.number for s in project.sdgs],
+        "stage": project.stage,
+        "instruments": list(project.instruments),
+        "funding_ask": project.funding_ask,
+        "total_cost": project.total_cost,
+        "currency": project.currency,
+        "aifc_link": project.aifc_link,
+        "owner_name": project.owner_name,
+        "owner_email": confidential.contact_email if confidential else None,
+        "language": project.language,
+        "status": project.status,
+        "aifc_reference": project.aifc_reference,
+        "expected_irr_pct": project.expected_irr_pct,
+        "payback_years": project.payback_years,
+        "jobs_created": project.jobs_created,
+        "green_certification": project.green_certification,
+    }
+
+
+def investor_row(investor: Investor) -> dict[str, Any]:
+    """An investor as a template row (lists and numbers still typed)."""
+    return {
+        "external_id": investor.external_id,
+        "name": investor.name,
+        "investor_type": investor.investor_type,
+        "thesis": investor.thesis,
+        "sectors": [s.slug for s in investor.sectors],
+        "regions": [c.code for c in investor.countries] + [r.code for r in investor.regions],
+        "stages": list(investor.stages),
+        "instruments": list(investor.instruments),
+        "ticket_min": investor.ticket_min,
+        "ticket_max": investor.ticket_max,
+        "currency": investor.currency,
+        "esg_mandate": investor.esg_mandate,
+        "aifc_participant": investor.aifc_participant,
+        "contact_email": investor.contact_email,
+        "language": list(investor.languages),
+        "excluded_sectors": [s.slug for s in investor.excluded_sectors],
+        "active": investor.active,
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"  # a string keeps the amount exact
+    return value
+
+
+def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
+    """Write template rows to .csv, .xlsx or .json, chosen by the file's suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportFileError(f"{path.name}: unsupported file type '{suffix}'; use {', '.join(FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".json":
+        payload = [{c: _json_value(row.get(c)) for c in columns} for row in rows]
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
+    frame = pd.DataFrame([{c: _cell(row.get(c)) for c in columns} for row in rows], columns=list(columns))
+    if suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8")
+    else:
+        frame.to_excel(path, index=False, sheet_name=path.stem[:31] or "data")
+
+
+def export_file(session: Session, kind: Kind, path: Path) -> int:
+    """Write every project or investor to ``path``; returns the number of rows."""
+    columns = (*COLUMNS[kind], *OPTIONAL[kind])
+    if kind == Kind.PROJECTS:
+        rows = [project_row(p) for p in repository.projects_for_export(session)]
+    else:
+        rows = [investor_row(i) for i in repository.investors_for_export(session)]
+    write_rows(rows, columns, path)
+    return len(rows)

@@ -1,0 +1,356 @@
+"""Every query HubMatch makes. Functions take the session explicitly; callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from hub.models import (
+    Account,
+    AuditEvent,
+    Country,
+    Investor,
+    Project,
+    ProjectConfidential,
+    Region,
+    Sdg,
+    Sector,
+    project_sectors,
+    utcnow,
+)
+from hub.reference import Reference
+from hub.schemas import InvestorIn, ProjectIn
+from hub.vocab import Status
+
+# --- reference tables ----------------------------------------------------------------------------
+
+
+def sync_reference(session: Session, reference: Reference) -> None:
+    """Insert or update the reference tables from the data files (idempotent)."""
+    for country in reference.countries.values():
+        session.merge(
+            Country(
+                code=country.code,
+                name_en=country.name_en,
+                name_ru=country.name_ru,
+                name_kk=country.name_kk,
+                currency=country.currency,
+                neighbours=list(country.neighbours),
+            )
+        )
+    session.flush()
+    for region in reference.regions.values():
+        session.merge(
+            Region(
+                code=region.code,
+                country_code=region.country,
+                type=region.type,
+                name_en=region.name_en,
+                name_ru=region.name_ru,
+                name_kk=region.name_kk,
+                capital_en=region.capital_en,
+                capital_ru=region.capital_ru,
+                lat=region.lat,
+                lon=region.lon,
+            )
+        )
+    for sector in reference.sectors.values():
+        session.merge(
+            Sector(
+                slug=sector.slug,
+                name_en=sector.name_en,
+                name_ru=sector.name_ru,
+                name_kk=sector.name_kk,
+                nace_section=sector.nace_section,
+                nace_codes=list(sector.nace_codes),
+                green=sector.green,
+            )
+        )
+    for sdg in reference.sdgs.values():
+        session.merge(Sdg(number=sdg.number, name_en=sdg.name_en, name_ru=sdg.name_ru, name_kk=sdg.name_kk))
+    session.flush()
+
+
+def _all_by_key(session: Session, model: Any, key: Any, wanted: Iterable[Any]) -> list[Any]:
+    wanted = list(wanted)
+    if not wanted:
+        return []
+    rows = {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(wanted)))}
+    return [rows[w] for w in wanted]
+
+
+# --- projects ------------------------------------------------------------------------------------
+
+
+def project_by_external_id(session: Session, external_id: str) -> Project | None:
+    return session.scalar(select(Project).where(Project.external_id == external_id))
+
+
+def find_project(session: Session, key: str | int) -> Project | None:
+    """A project by database id or by external id."""
+    if isinstance(key, int) or str(key).isdigit():
+        found = session.get(Project, int(key))
+        if found is not None:
+            return found
+    return project_by_external_id(session, str(key))
+
+
+def save_project(
+    session: Session,
+    data: ProjectIn,
+    *,
+    actor: str,
+    is_demo: bool = False,
+    owner_account_id: int | None = None,
+) -> tuple[Project, bool]:
+    """Create the project, or update the one with the same external id; returns (row, created)."""
+    project = project_by_external_id(session, data.external_id) if data.external_id else None
+    created = project is None
+    if project is None:
+        project = Project(external_id=data.external_id or _next_project_id(session), is_demo=is_demo)
+        session.add(project)
+    previous_status = None if created else project.status
+    project.title = data.title
+    project.summary = data.summary
+    project.description = data.description
+    project.owner_name = data.owner_name
+    project.country_code = data.country
+    project.region_code = data.region
+    project.city = data.city
+    project.stage = data.stage
+    project.instruments = list(data.instruments)
+    project.funding_ask = data.funding_ask
+    project.total_cost = data.total_cost
+    project.currency = data.currency
+    project.expected_irr_pct = data.expected_irr_pct
+    project.payback_years = data.payback_years
+    project.jobs_created = data.jobs_created
+    project.green_certification = data.green_certification
+    project.aifc_link = data.aifc_link
+    project.aifc_reference = data.aifc_reference
+    project.language = data.language
+    project.status = data.status
+    if owner_account_id is not None:
+        project.owner_account_id = owner_account_id
+    project.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
+    project.sdgs = _all_by_key(session, Sdg, Sdg.number, data.sdgs)
+    if project.confidential is None:
+        project.confidential = ProjectConfidential(contact_email=data.owner_email)
+    else:
+        project.confidential.contact_email = data.owner_email
+    now = utcnow()
+    if data.status != previous_status:
+        if data.status == Status.SUBMITTED:
+            project.submitted_at = now
+        if data.status == Status.PUBLISHED:
+            project.published_at = project.published_at or now
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="project.created" if created else "project.updated",
+        entity_type="project",
+        entity_id=project.id,
+        details={"external_id": project.external_id, "status": project.status},
+    )
+    return project, created
+
+
+def _next_project_id(session: Session) -> str:
+    count = session.scalar(select(func.count(Project.id))) or 0
+    return f"P-{count + 1:06d}"
+
+
+def projects_for_export(session: Session) -> Sequence[Project]:
+    """All projects with everything an export row needs, in id order."""
+    return session.scalars(
+        select(Project)
+        .options(
+            selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.confidential)
+        )
+        .order_by(Project.id)
+    ).all()
+
+
+# --- investors -----------------------------------------------------------------------------------
+
+
+def investor_by_external_id(session: Session, external_id: str) -> Investor | None:
+    return session.scalar(select(Investor).where(Investor.external_id == external_id))
+
+
+def find_investor(session: Session, key: str | int) -> Investor | None:
+    """An investor by database id or by external id."""
+    if isinstance(key, int) or str(key).isdigit():
+        found = session.get(Investor, int(key))
+        if found is not None:
+            return found
+    return investor_by_external_id(session, str(key))
+
+
+def save_investor(
+    session: Session, data: InvestorIn, *, actor: str, is_demo: bool = False
+) -> tuple[Investor, bool]:
+    """Create the investor, or update the one with the same external id; returns (row, created)."""
+    investor = investor_by_external_id(session, data.external_id) if data.external_id else None
+    created = investor is None
+    if investor is None:
+        count = session.scalar(select(func.count(Investor.id))) or 0
+        investor = Investor(external_id=data.external_id or f"I-{count + 1:06d}", is_demo=is_demo)
+        session.add(investor)
+    investor.name = data.name
+    investor.investor_type = data.investor_type
+    investor.thesis = data.thesis
+    investor.stages = list(data.stages)
+    investor.instruments = list(data.instruments)
+    investor.ticket_min = data.ticket_min
+    investor.ticket_max = data.ticket_max
+    investor.currency = data.currency
+    investor.esg_mandate = data.esg_mandate
+    investor.aifc_participant = data.aifc_participant
+    investor.contact_email = data.contact_email
+    investor.languages = list(data.language)
+    investor.active = data.active
+    investor.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
+    investor.excluded_sectors = _all_by_key(session, Sector, Sector.slug, data.excluded_sectors)
+    investor.regions = _all_by_key(session, Region, Region.code, data.region_codes)
+    investor.countries = _all_by_key(session, Country, Country.code, data.country_codes)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="investor.created" if created else "investor.updated",
+        entity_type="investor",
+        entity_id=investor.id,
+        details={"external_id": investor.external_id},
+    )
+    return investor, created
+
+
+def investors_for_export(session: Session) -> Sequence[Investor]:
+    """All investors with their sectors and coverage, in id order."""
+    return session.scalars(
+        select(Investor)
+        .options(
+            selectinload(Investor.sectors),
+            selectinload(Investor.excluded_sectors),
+            selectinload(Investor.regions),
+            selectinload(Investor.countries),
+        )
+        .order_by(Investor.id)
+    ).all()
+
+
+def stored_external_ids(session: Session, kind: str) -> set[str]:
+    """The external ids already stored for ``kind`` ("projects" or "investors")."""
+    model = Project if kind == "projects" else Investor
+    return set(session.scalars(select(model.external_id)))
+
+
+# --- accounts and audit --------------------------------------------------------------------------
+
+
+def account_by_email(session: Session, email: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.email == email))
+
+
+def save_account(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    organisation: str | None = None,
+    investor_id: int | None = None,
+    is_demo: bool = False,
+) -> Account:
+    """Create the account with this email, or update its name, role and links."""
+    account = account_by_email(session, email)
+    if account is None:
+        account = Account(email=email)
+        session.add(account)
+    account.display_name = display_name
+    account.role = role
+    account.organisation = organisation
+    account.investor_id = investor_id
+    account.is_demo = is_demo
+    session.flush()
+    return account
+
+
+def link_project_owner(session: Session, external_id: str, account_id: int) -> None:
+    """Make ``account_id`` the owner account of the project, where it has none yet."""
+    project = project_by_external_id(session, external_id)
+    if project is not None and project.owner_account_id is None:
+        project.owner_account_id = account_id
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor=actor, action=action, entity_type=entity_type, entity_id=entity_id, details=details or {}
+    )
+    session.add(event)
+    return event
+
+
+def recent_events(session: Session, limit: int = 50) -> Sequence[AuditEvent]:
+    return session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)).all()
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+def count_projects(session: Session) -> int:
+    return session.scalar(select(func.count(Project.id))) or 0
+
+
+def count_investors(session: Session) -> int:
+    return session.scalar(select(func.count(Investor.id))) or 0
+
+
+def projects_per_country(session: Session) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Project.country_code, func.count(Project.id))
+        .group_by(Project.country_code)
+        .order_by(Project.country_code)
+    )
+    return [(code, n) for code, n in rows]
+
+
+def projects_per_status(session: Session) -> list[tuple[str, int]]:
+    rows = session.execute(select(Project.status, func.count(Project.id)).group_by(Project.status))
+    return [(status, n) for status, n in rows]
+
+
+def projects_per_sector(session: Session) -> list[tuple[str, int]]:
+    """Projects listing each sector (a project with two sectors counts in both)."""
+    rows = session.execute(
+        select(project_sectors.c.sector_slug, func.count())
+        .group_by(project_sectors.c.sector_slug)
+        .order_by(project_sectors.c.sector_slug)
+    )
+    return [(slug, n) for slug, n in rows]
+
+
+def investors_per_type(session: Session) -> list[tuple[str, int]]:
+    rows = session.execute(
+        select(Investor.investor_type, func.count(Investor.id))
+        .group_by(Investor.investor_type)
+        .order_by(Investor.investor_type)
+    )
+    return [(kind, n) for kind, n in rows]
+
+
+def regions_with_projects(session: Session) -> int:
+    return session.scalar(select(func.count(func.distinct(Project.region_code)))) or 0

@@ -1,0 +1,543 @@
+"""Validation of everything users type or import, with a message per field.
+
+Every write goes through ``validate_project`` or ``validate_investor``. They accept the raw
+shapes a form or a CSV row gives (strings, ``;``-separated lists, ``true``/``false``) and
+either return a clean input object or raise ``InvalidInput`` listing every field that is
+wrong, each with a message that says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from hub.reference import Reference
+from hub.vocab import AifcLink, Instrument, InvestorType, Language, Stage, Status, slugs
+
+# Anything above this, in US dollars, is a typo rather than a project (the largest
+# single projects in the region are a few tens of billions).
+MAX_AMOUNT_USD = Decimal(50_000_000_000)
+NEEDS_AIFC_REFERENCE = (AifcLink.AIFC_REGISTERED, AifcLink.AIX_LISTED, AifcLink.OTHER)
+SUMMARY_MAX = 300
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+THESIS_MAX = 5_000
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidInput(ValueError):
+    """Input that cannot be saved; ``errors`` names every field that is wrong."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors))
+
+
+def _fail(message: str, **values: Any) -> PydanticCustomError:
+    return PydanticCustomError("hub", message, values)
+
+
+# --- parsing of raw cells --------------------------------------------------------------------
+
+
+def _blank_to_none(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):  # an empty cell read by pandas
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def _as_list(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if isinstance(value, (list, tuple, set)):
+        return [part.strip() if isinstance(part, str) else part for part in value]
+    return [value]
+
+
+def _as_lower_list(value: Any) -> Any:
+    return [v.lower() if isinstance(v, str) else v for v in _as_list(value)]
+
+
+def _as_bool(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, bool):
+        return False if value is None else value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "1"}:
+        return True
+    if text in {"false", "no", "0"}:
+        return False
+    raise _fail("'{value}' is not a yes/no value: write true or false", value=value)
+
+
+def _as_amount(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, Decimal):
+        return value
+    text = str(value).replace(" ", "").replace("\u00a0", "").replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise _fail(
+            "'{value}' is not an amount: write digits only, e.g. 2500000 or 2500000.50", value=value
+        ) from None
+    if not amount.is_finite():
+        raise _fail("'{value}' is not an amount: write a finite number", value=value)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _fail("'{value}' has more than two decimal places: round it to cents", value=value)
+    return amount
+
+
+def _as_slug(value: Any) -> Any:
+    value = _blank_to_none(value)
+    return value.lower() if isinstance(value, str) else value
+
+
+def _as_upper(value: Any) -> Any:
+    value = _blank_to_none(value)
+    return value.upper() if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_blank_to_none)]
+OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Slug = Annotated[str, BeforeValidator(_as_slug)]
+Upper = Annotated[str, BeforeValidator(_as_upper)]
+SlugList = Annotated[list[str], BeforeValidator(_as_lower_list)]
+CodeList = Annotated[list[str], BeforeValidator(lambda v: [str(x).upper() for x in _as_list(v)])]
+IntList = Annotated[list[int], BeforeValidator(_as_list)]
+Amount = Annotated[Decimal, BeforeValidator(_as_amount)]
+OptAmount = Annotated[Decimal | None, BeforeValidator(_as_amount)]
+Flag = Annotated[bool, BeforeValidator(_as_bool)]
+OptFloat = Annotated[float | None, BeforeValidator(_blank_to_none)]
+OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
+
+
+# --- shared checks -------------------------------------------------------------------------------
+
+
+def _reference(info: ValidationInfo) -> Reference:
+    if not info.context or "reference" not in info.context:
+        raise RuntimeError("validate through validate_project/validate_investor (reference needed)")
+    return info.context["reference"]
+
+
+def _one_of(value: str, allowed: list[str], what: str) -> str:
+    if value not in allowed:
+        raise _fail(
+            "'{value}' is not a known {what}: use one of {allowed}",
+            value=value,
+            what=what,
+            allowed=", ".join(allowed),
+        )
+    return value
+
+
+def _all_of(values: list[str], allowed: list[str], what: str) -> list[str]:
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise _fail(
+            "{unknown} not a known {what}: use {allowed}",
+            unknown=", ".join(f"'{u}'" for u in unknown) + (" is" if len(unknown) == 1 else " are"),
+            what=what,
+            allowed=", ".join(allowed),
+        )
+    return list(dict.fromkeys(values))
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise _fail(
+            "'{value}' is not a valid email address ({reason})", value=value, reason=str(error)
+        ) from None
+
+
+def _check_currency(value: str, info: ValidationInfo) -> str:
+    known = _reference(info).fx.currencies
+    if value not in known:
+        raise _fail(
+            "'{value}' is not a supported currency: use one of {allowed}",
+            value=value,
+            allowed=", ".join(known),
+        )
+    return value
+
+
+def _usd_ceiling(field: str, amount: Decimal | None, currency: str, reference: Reference) -> list[FieldError]:
+    if amount is None:
+        return []
+    usd = reference.fx.to_usd(amount, currency)
+    if usd <= MAX_AMOUNT_USD:
+        return []
+    return [
+        FieldError(
+            field,
+            f"{amount:,.2f} {currency} (about USD {usd:,.0f}) is implausibly large: "
+            "check for extra zeros or a wrong currency",
+        )
+    ]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
+
+
+# --- project passport ------------------------------------------------------------------------------
+
+
+class ProjectIn(_Input):
+    """A project passport as an owner submits it or a CSV row carries it."""
+
+    external_id: OptText = Field(default=None, max_length=64)
+    title: Text = Field(min_length=5, max_length=TITLE_MAX)
+    summary: Text = Field(min_length=20, max_length=SUMMARY_MAX)
+    description: Text = Field(min_length=80, max_length=DESCRIPTION_MAX)
+    owner_name: Text = Field(min_length=2, max_length=200)
+    owner_email: Text
+    country: Upper
+    region: Upper
+    city: OptText = Field(default=None, max_length=120)
+    sectors: SlugList = Field(min_length=1, max_length=3)
+    sdgs: IntList = Field(default_factory=list, max_length=17)
+    stage: Slug
+    instruments: SlugList = Field(min_length=1)
+    funding_ask: Amount = Field(gt=0)
+    total_cost: OptAmount = Field(default=None, gt=0)
+    currency: Upper
+    aifc_link: Slug = AifcLink.NONE.value
+    aifc_reference: OptText = Field(default=None, max_length=200)
+    language: Slug
+    status: Slug = Status.DRAFT.value
+    expected_irr_pct: OptFloat = Field(default=None, ge=-100, le=200)
+    payback_years: OptFloat = Field(default=None, gt=0, le=60)
+    jobs_created: OptInt = Field(default=None, ge=0, le=1_000_000)
+    green_certification: OptText = Field(default=None, max_length=120)
+
+    @field_validator("owner_email")
+    @classmethod
+    def _owner_email(cls, value: str) -> str:
+        return _email(value)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str, info: ValidationInfo) -> str:
+        return _check_currency(value, info)
+
+    @field_validator("stage")
+    @classmethod
+    def _stage(cls, value: str) -> str:
+        return _one_of(value, slugs(Stage), "stage")
+
+    @field_validator("instruments")
+    @classmethod
+    def _instruments(cls, value: list[str]) -> list[str]:
+        return _all_of(value, slugs(Instrument), "instrument")
+
+    @field_validator("aifc_link")
+    @classmethod
+    def _aifc_link(cls, value: str) -> str:
+        return _one_of(value, slugs(AifcLink), "AIFC link")
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return _one_of(value, slugs(Language), "language")
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str) -> str:
+        return _one_of(value, slugs(Status), "status")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str, info: ValidationInfo) -> str:
+        return _one_of(value, sorted(_reference(info).countries), "country code")
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str, info: ValidationInfo) -> str:
+        if value not in _reference(info).regions:
+            raise _fail(
+                "'{value}' is not a known region code: use an ISO 3166-2 code such as KZ-71 "
+                "(Astana), UZ-TK (Tashkent) or KG-GB (Bishkek)",
+                value=value,
+            )
+        return value
+
+    @field_validator("sectors")
+    @classmethod
+    def _sectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _all_of(value, sorted(_reference(info).sectors), "sector slug")
+
+    @field_validator("sdgs")
+    @classmethod
+    def _sdgs(cls, value: list[int]) -> list[int]:
+        wrong = [v for v in value if not 1 <= v <= 17]
+        if wrong:
+            raise _fail("SDG numbers run from 1 to 17; remove {wrong}", wrong=", ".join(map(str, wrong)))
+        return sorted(set(value))
+
+
+# --- investor profile ------------------------------------------------------------------------------
+
+
+class InvestorIn(_Input):
+    """An investor profile. ``regions`` may list country codes, meaning the whole country."""
+
+    external_id: OptText = Field(default=None, max_length=64)
+    name: Text = Field(min_length=2, max_length=200)
+    investor_type: Slug
+    thesis: Text = Field(min_length=40, max_length=THESIS_MAX)
+    sectors: SlugList = Field(min_length=1)
+    excluded_sectors: SlugList = Field(default_factory=list)
+    regions: CodeList = Field(min_length=1)
+    stages: SlugList = Field(min_length=1)
+    instruments: SlugList = Field(min_length=1)
+    ticket_min: Amount = Field(gt=0)
+    ticket_max: Amount = Field(gt=0)
+    currency: Upper
+    esg_mandate: Flag = False
+    aifc_participant: Flag = False
+    contact_email: Text
+    language: SlugList = Field(min_length=1)
+    active: Flag = True
+
+    @field_validator("contact_email")
+    @classmethod
+    def _contact_email(cls, value: str) -> str:
+        return _email(value)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str, info: ValidationInfo) -> str:
+        return _check_currency(value, info)
+
+    @field_validator("investor_type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        return _one_of(value, slugs(InvestorType), "investor type")
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, value: list[str]) -> list[str]:
+        return _all_of(value, slugs(Stage), "stage")
+
+    @field_validator("instruments")
+    @classmethod
+    def _instruments(cls, value: list[str]) -> list[str]:
+        return _all_of(value, slugs(Instrument), "instrument")
+
+    @field_validator("language")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        return _all_of(value, slugs(Language), "language")
+
+    @field_validator("sectors", "excluded_sectors")
+    @classmethod
+    def _sectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _all_of(value, sorted(_reference(info).sectors), "sector slug")
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        reference = _reference(info)
+        unknown = [v for v in value if v not in reference.regions and v not in reference.countries]
+        if unknown:
+            raise _fail(
+                "{unknown} not a known region or country: use ISO 3166-2 region codes such as KZ-71 or "
+                "country codes ({countries}) for a whole country",
+                unknown=", ".join(f"'{u}'" for u in unknown) + (" is" if len(unknown) == 1 else " are"),
+                countries=", ".join(sorted(reference.countries)),
+            )
+        return list(dict.fromkeys(value))
+
+    @property
+    def region_codes(self) -> list[str]:
+        return [code for code in self.regions if "-" in code]
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [code for code in self.regions if "-" not in code]
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+_LABELS = {
+    "external_id": "External id",
+    "owner_name": "Owner organisation",
+    "owner_email": "Owner email",
+    "funding_ask": "Funding ask",
+    "total_cost": "Total cost",
+    "aifc_link": "AIFC link",
+    "aifc_reference": "AIFC reference",
+    "sdgs": "SDGs",
+    "expected_irr_pct": "Expected return (% a year)",
+    "payback_years": "Payback (years)",
+    "jobs_created": "Jobs created",
+    "investor_type": "Investor type",
+    "ticket_min": "Minimum ticket",
+    "ticket_max": "Maximum ticket",
+    "esg_mandate": "ESG mandate",
+    "aifc_participant": "AIFC participant",
+    "contact_email": "Contact email",
+    "excluded_sectors": "Excluded sectors",
+}
+
+
+def label(field: str) -> str:
+    """The human name of an input field."""
+    return _LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """Turn one pydantic error into a sentence saying what is wrong and how to fix it."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
+    if kind == "hub":
+        return str(error["msg"])
+    if kind == "missing" or (kind in {"string_type", "decimal_type", "int_type"} and given is None):
+        return "is required: fill it in"
+    if kind == "string_too_short":
+        return f"is too short ({len(given or '')} characters): write at least {ctx['min_length']}"
+    if kind == "string_too_long":
+        return f"is {len(given)} characters long: shorten it to at most {ctx['max_length']}"
+    if kind == "too_short":
+        return "is empty: give at least one value (separate several with ';')"
+    if kind == "too_long":
+        return f"has too many values: give at most {ctx['max_length']}"
+    if kind in {"greater_than", "greater_than_equal"}:
+        bound = ctx.get("gt", ctx.get("ge"))
+        return (
+            f"must be above {bound}; '{given}' is not"
+            if kind == "greater_than"
+            else (f"must be at least {bound}; '{given}' is not")
+        )
+    if kind in {"less_than", "less_than_equal"}:
+        return f"must be at most {ctx.get('lt', ctx.get('le'))}; '{given}' is too large"
+    if kind in {"int_parsing", "int_from_float"}:
+        return f"'{given}' is not a whole number: write digits only, e.g. 25"
+    if kind == "float_parsing":
+        return f"'{given}' is not a number: write e.g. 12.5"
+    return f"'{given}' is not valid here ({error['msg']})"
+
+
+def _errors_from(error: ValidationError) -> list[FieldError]:
+    found: list[FieldError] = []
+    for item in error.errors():
+        loc = item["loc"]
+        field = str(loc[0]) if loc else "record"
+        found.append(FieldError(field, _message(item)))
+    return found
+
+
+def _project_checks(project: ProjectIn, reference: Reference) -> list[FieldError]:
+    """Rules that span several fields of a project passport."""
+    problems: list[FieldError] = []
+    region = reference.regions[project.region]
+    if region.country != project.country:
+        problems.append(
+            FieldError(
+                "region",
+                f"{project.region} ({region.name_en}) lies in {region.country}, not {project.country}: "
+                "correct the country or the region",
+            )
+        )
+    problems += _usd_ceiling("funding_ask", project.funding_ask, project.currency, reference)
+    problems += _usd_ceiling("total_cost", project.total_cost, project.currency, reference)
+    if project.total_cost is not None and project.total_cost < project.funding_ask:
+        problems.append(
+            FieldError(
+                "total_cost",
+                f"is {project.total_cost:,.2f}, below the funding ask of {project.funding_ask:,.2f}: "
+                "the ask is the part of the total cost you raise, so raise the total cost or lower the ask",
+            )
+        )
+    if project.aifc_link in NEEDS_AIFC_REFERENCE and not project.aifc_reference:
+        problems.append(
+            FieldError(
+                "aifc_reference",
+                f"is required for the AIFC link '{project.aifc_link}': give the registration number, "
+                "AIX ticker or supporting AIFC body so staff can verify it",
+            )
+        )
+    return problems
+
+
+def _investor_checks(investor: InvestorIn, reference: Reference) -> list[FieldError]:
+    """Rules that span several fields of an investor profile."""
+    problems: list[FieldError] = []
+    if investor.ticket_min > investor.ticket_max:
+        problems.append(
+            FieldError(
+                "ticket_min",
+                f"{investor.ticket_min:,.2f} is above the maximum ticket of {investor.ticket_max:,.2f}: "
+                "swap them or correct one",
+            )
+        )
+    problems += _usd_ceiling("ticket_max", investor.ticket_max, investor.currency, reference)
+    both = sorted(set(investor.sectors) & set(investor.excluded_sectors))
+    if both:
+        problems.append(
+            FieldError(
+                "excluded_sectors",
+                f"{', '.join(both)} is both a target and an excluded sector: keep it in only one list",
+            )
+        )
+    return problems
+
+
+def _validate(model: type[_Input], data: Mapping[str, Any], reference: Reference) -> Any:
+    try:
+        return model.model_validate(dict(data), context={"reference": reference})
+    except ValidationError as error:
+        raise InvalidInput(_errors_from(error)) from None
+
+
+def validate_project(data: Mapping[str, Any], reference: Reference) -> ProjectIn:
+    """Check a project passport; raise ``InvalidInput`` naming every wrong field."""
+    project = _validate(ProjectIn, data, reference)
+    problems = _project_checks(project, reference)
+    if problems:
+        raise InvalidInput(problems)
+    return project
+
+
+def validate_investor(data: Mapping[str, Any], reference: Reference) -> InvestorIn:
+    """Check an investor profile; raise ``InvalidInput`` naming every wrong field."""
+    investor = _validate(InvestorIn, data, reference)
+    problems = _investor_checks(investor, reference)
+    if problems:
+        raise InvalidInput(problems)
+    return investor
