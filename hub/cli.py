@@ -108,8 +108,8 @@ def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(stats, indent=2) + "\n")
         return EXIT_OK
     out.write(
-        f"{stats['projects']} projects in {stats['regions_with_projects']} of {len(reference.regions)} regions; "
-        f"{stats['investors']} investors\n"
+        f"{stats['projects']} projects in {stats['regions_with_projects']} of "
+        f"{len(reference.regions)} regions; {stats['investors']} investors\n"
     )
 
     def table(title: str, counts: dict[str, int], names: Callable[[str], str]) -> None:

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         description="Folder with the reference data (regions, sectors, SDGs, FX rates, demo text).",
     )
     demo_seed: int = Field(default=2017, description="Random seed of the demo data set.")
+    seed_demo_on_start: bool = Field(
+        default=True, description="Load the demo data set when the app starts on an empty database."
+    )
 
     @property
     def resolved_database_url(self) -> str:

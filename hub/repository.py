@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -350,6 +351,30 @@ def investors_per_type(session: Session) -> list[tuple[str, int]]:
         .order_by(Investor.investor_type)
     )
     return [(kind, n) for kind, n in rows]
+
+
+def asks_by_currency(session: Session, status: str = Status.PUBLISHED) -> list[tuple[str, str, Decimal]]:
+    """Sum of funding asks per (country, currency) for projects in ``status``."""
+    rows = session.execute(
+        select(Project.country_code, Project.currency, func.sum(Project.funding_ask))
+        .where(Project.status == status)
+        .group_by(Project.country_code, Project.currency)
+    )
+    return [(country, currency, Decimal(total)) for country, currency, total in rows]
+
+
+def ticket_capacity_by_currency(session: Session) -> list[tuple[str, Decimal]]:
+    """Sum of maximum tickets per currency over active investors."""
+    rows = session.execute(
+        select(Investor.currency, func.sum(Investor.ticket_max))
+        .where(Investor.active.is_(True))
+        .group_by(Investor.currency)
+    )
+    return [(currency, Decimal(total)) for currency, total in rows]
+
+
+def count_active_investors(session: Session) -> int:
+    return session.scalar(select(func.count(Investor.id)).where(Investor.active.is_(True))) or 0
 
 
 def regions_with_projects(session: Session) -> int:

@@ -72,7 +72,9 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(
     assert rows[2]["external_id"] not in stored and len(stored) == 4
 
 
-def test_line_numbers_follow_the_file_even_with_multi_line_cells(hub: Hub, tmp_path: Path, demo: DemoData) -> None:
+def test_line_numbers_follow_the_file_even_with_multi_line_cells(
+    hub: Hub, tmp_path: Path, demo: DemoData
+) -> None:
     rows = [dict(r) for r in demo.projects[:3]]
     rows[0]["description"] = rows[0]["description"] + "\nSecond paragraph.\nThird paragraph."
     rows[2]["stage"] = "late"
@@ -83,7 +85,9 @@ def test_line_numbers_follow_the_file_even_with_multi_line_cells(hub: Hub, tmp_p
 
 def test_duplicate_external_ids_within_a_file_are_rejected(hub: Hub, demo: DemoData, tmp_path: Path) -> None:
     rows = [dict(demo.projects[0]), dict(demo.projects[1], external_id=demo.projects[0]["external_id"])]
-    report = import_file(hub.sessions, Kind.PROJECTS, _write_projects(tmp_path / "d.csv", rows), hub.reference)
+    report = import_file(
+        hub.sessions, Kind.PROJECTS, _write_projects(tmp_path / "d.csv", rows), hub.reference
+    )
     assert not report.written
     assert report.errors[0].message == "repeats the id of line 2"
 
@@ -121,7 +125,9 @@ def test_export_then_import_round_trips_projects_and_investors(
         export_file(session, Kind.PROJECTS, tmp_path / f"again{suffix}")
         export_file(session, Kind.INVESTORS, tmp_path / f"again_investors{suffix}")
     assert read_records(tmp_path / f"again{suffix}") == read_records(tmp_path / f"projects{suffix}")
-    assert read_records(tmp_path / f"again_investors{suffix}") == read_records(tmp_path / f"investors{suffix}")
+    assert read_records(tmp_path / f"again_investors{suffix}") == read_records(
+        tmp_path / f"investors{suffix}"
+    )
 
 
 def test_exported_csv_has_exactly_the_template_columns_first(seeded_hub: Hub, tmp_path: Path) -> None:

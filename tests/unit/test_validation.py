@@ -71,7 +71,13 @@ def test_a_complete_investor_profile_is_accepted_and_coverage_split(reference: R
 
 def test_cells_are_read_forgivingly_case_spaces_and_thousand_separators(reference: Reference) -> None:
     project = validate_project(
-        {**GOOD_PROJECT, "stage": " Growth ", "currency": "usd", "funding_ask": "12,500,000", "region": "kz-35"},
+        {
+            **GOOD_PROJECT,
+            "stage": " Growth ",
+            "currency": "usd",
+            "funding_ask": "12,500,000",
+            "region": "kz-35",
+        },
         reference,
     )
     assert (project.stage, project.currency, project.region) == ("growth", "USD", "KZ-35")

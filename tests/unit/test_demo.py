@@ -1,0 +1,71 @@
+"""The demo data set meets the coverage the product promises, and is deterministic."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hub.config import PROJECT_ROOT
+from hub.demo import DEMO_LABEL, DemoData, build_demo
+from hub.reference import Reference
+from hub.schemas import InvalidInput, validate_investor, validate_project
+
+
+def test_sizes_and_geographic_coverage(demo: DemoData, reference: Reference) -> None:
+    assert len(demo.investors) >= 150
+    assert len(demo.projects) >= 600
+    assert {p["country"] for p in demo.projects} == {"KZ", "UZ", "KG", "TJ", "TM", "RU"}
+    assert len({p["region"] for p in demo.projects}) >= 60
+
+
+def test_every_sector_has_projects_and_investors(demo: DemoData, reference: Reference) -> None:
+    project_sectors = {s for p in demo.projects for s in p["sectors"]}
+    investor_sectors = {s for i in demo.investors for s in i["sectors"]}
+    assert project_sectors == set(reference.sectors)
+    assert investor_sectors == set(reference.sectors)
+
+
+def test_aifc_share_and_russian_share_are_within_the_promised_ranges(demo: DemoData) -> None:
+    aifc = sum(p["aifc_link"] != "none" for p in demo.projects) / len(demo.projects)
+    russian = sum(p["language"] == "ru" for p in demo.projects) / len(demo.projects)
+    assert 0.15 <= aifc <= 0.40
+    assert russian >= 0.30
+
+
+def test_every_demo_record_passes_validation_and_is_labelled_demo(
+    demo: DemoData, reference: Reference
+) -> None:
+    for record in demo.projects:
+        try:
+            validate_project(record, reference)
+        except InvalidInput as error:  # pragma: no cover - the message is the point
+            raise AssertionError(f"{record['external_id']}: {error}") from None
+        assert record["owner_name"].endswith(DEMO_LABEL)
+    for record in demo.investors:
+        validate_investor(record, reference)
+        assert record["name"].endswith(DEMO_LABEL)
+
+
+def test_descriptions_are_varied_prose_not_one_template(demo: DemoData) -> None:
+    descriptions = [p["description"] for p in demo.projects]
+    assert len(set(descriptions)) == len(descriptions)
+    first_sentences = Counter(d.split(". ")[0] for d in descriptions)
+    assert len(first_sentences) >= 250  # many distinct openings, not a few swapped words
+    assert max(first_sentences.values()) <= 12
+    theses = [i["thesis"] for i in demo.investors]
+    assert len(set(theses)) == len(theses)
+
+
+def test_tickets_are_realistic_per_investor_type(demo: DemoData, reference: Reference) -> None:
+    def usd(record: dict, field: str) -> float:
+        return float(reference.fx.to_usd(record[field], record["currency"]))
+
+    angels = [usd(i, "ticket_max") for i in demo.investors if i["investor_type"] == "angel"]
+    funds = [usd(i, "ticket_max") for i in demo.investors if i["investor_type"] == "state_fund"]
+    assert max(angels) < 1_000_000 < min(funds)
+
+
+def test_the_same_seed_gives_the_same_data(reference: Reference, demo: DemoData) -> None:
+    again = build_demo(reference, PROJECT_ROOT / "data", seed=2017)
+    assert again == demo
+    other = build_demo(reference, PROJECT_ROOT / "data", seed=7)
+    assert other.projects != demo.projects
