@@ -133,6 +133,22 @@ COVERAGE_PATTERNS = (  # (countries, weight); "regions:KZ" means 2-5 named regio
     (("TJ",), 0.02),
     (("UZ",), 0.03),
 )
+# Sectors each investor type favours (weight 4 against 1 for the rest).
+SECTOR_AFFINITY = {
+    "vc": ("ict", "fintech", "healthcare", "education", "e_government", "public_safety", "agriculture_food"),
+    "pe": ("manufacturing", "logistics", "healthcare", "agriculture_food", "real_estate", "mining_metals"),
+    "dfi": ("renewable_energy", "energy_efficiency", "water_utilities", "public_transport", "green_building",
+            "healthcare", "education", "agriculture_food"),
+    "state_fund": ("public_transport", "logistics", "renewable_energy", "water_utilities",
+                   "mining_metals", "manufacturing", "e_government"),
+    "corporate": ("manufacturing", "logistics", "ict", "mining_metals", "energy_efficiency",
+                  "agriculture_food"),
+    "angel": ("ict", "fintech", "education", "healthcare", "tourism", "e_government"),
+    "family_office": ("real_estate", "tourism", "agriculture_food", "green_building", "healthcare",
+                      "manufacturing"),
+    "bank": ("renewable_energy", "real_estate", "logistics", "energy_efficiency", "public_transport",
+             "water_utilities", "green_building"),
+}  # fmt: skip
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -325,8 +341,6 @@ def _coverage_names(codes: list[str], reference: Reference, language: str) -> st
 
 def _investors(rng: random.Random, reference: Reference, pools: dict[str, Any]) -> list[dict]:
     sector_slugs = sorted(reference.sectors)
-    rotation = sector_slugs[:]
-    rng.shuffle(rotation)
     records = []
     number = 0
     for kind, count in INVESTORS_PER_TYPE.items():
@@ -336,8 +350,12 @@ def _investors(rng: random.Random, reference: Reference, pools: dict[str, Any]) 
             coverage = _coverage(rng, reference)
             language = "ru" if ("RU" in coverage or rng.random() < 0.28) and rng.random() < 0.8 else "en"
             n_sectors = rng.choice((1, 2, 2, 3, 3, 4))
-            sectors = [rotation[(number * 3 + i) % len(rotation)] for i in range(n_sectors)]
-            rng.shuffle(sectors)
+            weights = [4 if s in SECTOR_AFFINITY[kind] else 1 for s in sector_slugs]
+            sectors: list[str] = []
+            while len(sectors) < n_sectors:
+                pick = rng.choices(sector_slugs, weights=weights, k=1)[0]
+                if pick not in sectors:
+                    sectors.append(pick)
             others = [s for s in sector_slugs if s not in sectors]
             excluded = sorted(rng.sample(others, k=rng.randint(1, 2))) if rng.random() < 0.25 else []
             stage_span = STAGES_BY_TYPE[kind]

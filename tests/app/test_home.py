@@ -18,7 +18,9 @@ def test_first_start_on_an_empty_database_loads_the_demo_data(
     assert metrics["Active investors"] != "0"
 
 
-def test_home_shows_headline_figures_and_charts(seeded_app_env: Path, make_app: Callable[[], AppTest]) -> None:
+def test_home_shows_headline_figures_and_charts(
+    seeded_app_env: Path, make_app: Callable[[], AppTest]
+) -> None:
     app = make_app().run()
     assert not app.exception
     assert app.title[0].value == "HubMatch"

@@ -14,7 +14,9 @@ import pytest
 from hub.cli import EXIT_INVALID, EXIT_OK, main
 from hub.config import PROJECT_ROOT, Settings
 from hub.demo import DemoData
-from hub.importing import PROJECT_COLUMNS, write_rows
+from hub.importing import PROJECT_COLUMNS, PROJECT_OPTIONAL, write_rows
+
+COLUMNS = (*PROJECT_COLUMNS, *PROJECT_OPTIONAL)
 
 
 def run(settings: Settings, *argv: str) -> tuple[int, str]:
@@ -52,7 +54,7 @@ def test_import_of_a_mixed_file_exits_non_zero_and_names_every_bad_row(
 ) -> None:
     rows = [dict(r) for r in demo.projects[:4]]
     rows[2]["sectors"] = "space"
-    write_rows(rows, PROJECT_COLUMNS, tmp_path / "mixed.csv")
+    write_rows(rows, COLUMNS, tmp_path / "mixed.csv")
     code, output = run(settings, "import", "projects", str(tmp_path / "mixed.csv"))
     assert code == EXIT_INVALID
     assert f"line 4 [{rows[2]['external_id']}] sectors: 'space' is not a known sector slug" in output
@@ -88,7 +90,7 @@ def test_python_dash_m_hub_reads_the_database_url_from_the_environment(
 ) -> None:
     rows = [dict(r) for r in demo.projects[:2]]
     rows[0]["funding_ask"] = "free"
-    write_rows(rows, PROJECT_COLUMNS, tmp_path / "mixed.csv")
+    write_rows(rows, COLUMNS, tmp_path / "mixed.csv")
     env = {**os.environ, "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
     done = subprocess.run(
         [sys.executable, "-m", "hub", "import", "projects", str(tmp_path / "mixed.csv")],

@@ -155,3 +155,10 @@ def test_an_import_records_one_audit_event_with_its_counts(hub: Hub, demo: DemoD
         event = next(e for e in repository.recent_events(session) if e.action == "import.projects")
     assert event.actor == "curator@hub.example"
     assert event.details == {"source": "p.csv", "created": 3, "updated": 0, "skipped": 0}
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_the_shipped_templates_import_cleanly(hub: Hub, kind: Kind) -> None:
+    path = Path(__file__).parents[2] / "data" / "templates" / f"{kind}_template.csv"
+    report = import_file(hub.sessions, kind, path, hub.reference)
+    assert report.written and not report.errors
