@@ -1,0 +1,100 @@
+"""A persistent embedding cache: one vector per (model, SHA-256 of the text), in SQLite.
+
+Reindexing unchanged texts costs a lookup, not an encode; vectors of different models never
+mix because the model name is part of the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.encoder import Encoder, Progress
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors keyed by (model name, text hash), stored as float32 bytes in an SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors ("
+            " model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
+            " PRIMARY KEY (model, hash))"
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get_many(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})", [model, *chunk]
+            )
+            for key, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO vectors (model, hash, dim, vector) VALUES (?, ?, ?, ?)",
+            [
+                (model, key, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
+                for key, v in items.items()
+            ],
+        )
+        self._db.commit()
+
+    def count(self, model: str | None = None) -> int:
+        if model is None:
+            return self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+        return self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0]
+
+
+class CachedEncoder:
+    """An ``Encoder`` that asks the cache first and encodes only texts it has not seen.
+
+    ``misses`` counts the texts actually encoded since creation (useful to prove a reindex
+    of unchanged texts encoded nothing).
+    """
+
+    def __init__(self, encoder: Encoder, cache: EmbeddingCache) -> None:
+        self.encoder = encoder
+        self.cache = cache
+        self.name = encoder.name
+        self.dimension = encoder.dimension
+        self.misses = 0
+
+    def encode(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
+        """Vectors for ``texts``: float32 (n, dimension), unit rows; cached ones are not recomputed."""
+        hashes = [text_hash(t) for t in texts]
+        known = self.cache.get_many(self.name, hashes)
+        missing = list(dict.fromkeys(h for h in hashes if h not in known))
+        if missing:
+            by_hash = dict(zip(hashes, texts, strict=True))
+            fresh = self.encoder.encode([by_hash[h] for h in missing], progress=progress)
+            new = dict(zip(missing, fresh, strict=True))
+            self.cache.put_many(self.name, new)
+            known.update(new)
+            self.misses += len(missing)
+        elif progress:
+            progress(len(texts), len(texts))
+        if not texts:
+            return np.empty((0, self.dimension), dtype=np.float32)
+        return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False)
