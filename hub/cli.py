@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,9 +14,10 @@ from tqdm import tqdm
 
 from hub import repository
 from hub.config import Settings
-from hub.context import Hub, open_hub
+from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
 from hub.importing import ImportFileError, Kind, export_file, import_file
+from hub.indexing import IndexKind, index_folder, refresh
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # the input was rejected; nothing was written
@@ -92,6 +94,32 @@ def cmd_export(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    root = hub.settings.index_dir
+    if args.force:
+        for kind in IndexKind:
+            shutil.rmtree(index_folder(root, kind), ignore_errors=True)
+    encoder = open_encoder(hub.settings)
+    for kind in IndexKind:
+        update, close = _progress_bar(f"Embedding {kind}")
+        try:
+            with hub.sessions() as session:
+                _, report = refresh(
+                    session,
+                    kind,
+                    hub.reference,
+                    encoder,
+                    root,
+                    exact_limit=hub.settings.exact_search_limit,
+                    progress=update,
+                )
+        finally:
+            close()
+        out.write(report.summary() + f"; {report.encoded} texts encoded\n")
+    out.write(f"Indexes saved in {root} (model {encoder.name})\n")
+    return EXIT_OK
+
+
 def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     reference = hub.reference
     with hub.sessions() as session:
@@ -159,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("kind", choices=[k.value for k in Kind])
     exp.add_argument("file", help="target file; the format follows its suffix")
     exp.set_defaults(run=cmd_export)
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="bring the vector indexes of projects and investors up to date with the database",
+        description="Embeds new and changed texts only (cached per model and text); a missing, "
+        "corrupt or other-model index is rebuilt. --force rebuilds from the cache.",
+    )
+    reindex.add_argument("--force", action="store_true", help="discard the saved indexes first")
+    reindex.set_defaults(run=cmd_reindex)
 
     stats = commands.add_parser("stats", help="counts per country, sector and status")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")

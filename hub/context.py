@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from embeddings.encoder import load_encoder
 from hub.config import Settings, get_settings
 from hub.db import create_schema, make_engine, session_factory
 from hub.reference import Reference, load_reference
@@ -33,3 +35,9 @@ def open_hub(settings: Settings | None = None) -> Hub:
         sessions=session_factory(engine),
         reference=load_reference(settings.reference_dir),
     )
+
+
+def open_encoder(settings: Settings) -> CachedEncoder:
+    """The configured sentence encoder behind the persistent embedding cache."""
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
+    return CachedEncoder(load_encoder(settings.embedding_model), cache)

@@ -176,6 +176,16 @@ def projects_for_export(session: Session) -> Sequence[Project]:
     ).all()
 
 
+def published_projects(session: Session) -> Sequence[Project]:
+    """Every published project with its sectors, SDGs and region loaded, in id order."""
+    return session.scalars(
+        select(Project)
+        .where(Project.status == Status.PUBLISHED)
+        .options(selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.region))
+        .order_by(Project.id)
+    ).all()
+
+
 # --- investors -----------------------------------------------------------------------------------
 
 
@@ -229,6 +239,21 @@ def save_investor(
         details={"external_id": investor.external_id},
     )
     return investor, created
+
+
+def active_investors(session: Session) -> Sequence[Investor]:
+    """Every active investor with sectors and coverage loaded, in id order."""
+    return session.scalars(
+        select(Investor)
+        .where(Investor.active.is_(True))
+        .options(
+            selectinload(Investor.sectors),
+            selectinload(Investor.excluded_sectors),
+            selectinload(Investor.regions),
+            selectinload(Investor.countries),
+        )
+        .order_by(Investor.id)
+    ).all()
 
 
 def investors_for_export(session: Session) -> Sequence[Investor]:

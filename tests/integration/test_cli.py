@@ -99,3 +99,13 @@ def test_python_dash_m_hub_reads_the_database_url_from_the_environment(
     assert done.returncode == EXIT_INVALID
     assert "funding_ask: 'free' is not an amount" in done.stdout
     assert (tmp_path / "env.db").exists()
+
+
+def test_reindex_embeds_everything_once_then_nothing(settings: Settings) -> None:
+    run(settings, "seed")
+    code, output = run(settings, "reindex")
+    assert code == EXIT_OK
+    assert "projects: 472 added" in output and "(rebuilt: no saved index)" in output
+    assert (settings.index_dir / "projects" / "manifest.json").exists()
+    code, output = run(settings, "reindex")
+    assert "projects: 0 added, 0 re-embedded, 0 removed, 472 unchanged; 0 texts encoded" in output

@@ -1,0 +1,130 @@
+"""Keeps the vector indexes in step with the database, which is the source of truth.
+
+Two indexes: published projects and active investors, each mapping database ids to the
+embedding of the item's text. ``sync_index`` loads the saved index, rebuilds it when it is
+missing, corrupt or of another model, then adds, re-embeds and removes items until it holds
+exactly what the database says, and saves it. Unchanged texts are never re-encoded (the
+embedding cache answers), so a sync after one change costs one encode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from embeddings.cache import text_hash
+from embeddings.encoder import Encoder, Progress
+from embeddings.index import IndexCorrupt, VectorIndex
+from hub import repository
+from hub.models import Investor, Project
+from hub.reference import Reference
+
+
+class IndexKind(StrEnum):
+    PROJECTS = "projects"
+    INVESTORS = "investors"
+
+
+def project_text(project: Project, reference: Reference) -> str:
+    """What the encoder reads for a project: its own words, then sector and place names."""
+    region = reference.regions[project.region_code]
+    sectors = ", ".join(reference.sectors[s.slug].name(project.language) for s in project.sectors)
+    place = (
+        f"{project.city}, {region.name(project.language)}" if project.city else region.name(project.language)
+    )
+    return f"{project.title}. {project.summary} {project.description} {sectors}. {place}."
+
+
+def investor_text(investor: Investor, reference: Reference) -> str:
+    """What the encoder reads for an investor: the thesis, then the target sectors."""
+    language = "ru" if "ru" in investor.languages[:1] else "en"
+    sectors = ", ".join(reference.sectors[s.slug].name(language) for s in investor.sectors)
+    return f"{investor.thesis} {sectors}."
+
+
+@dataclass
+class SyncReport:
+    kind: IndexKind
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    encoded: int = 0  # texts actually run through the model (cache misses)
+    rebuilt_because: str | None = None
+
+    def summary(self) -> str:
+        rebuilt = f" (rebuilt: {self.rebuilt_because})" if self.rebuilt_because else ""
+        return (
+            f"{self.kind}: {self.added} added, {self.updated} re-embedded, {self.removed} removed, "
+            f"{self.unchanged} unchanged{rebuilt}"
+        )
+
+
+def index_folder(root: Path, kind: IndexKind) -> Path:
+    return root / str(kind)
+
+
+def current_texts(session: Session, kind: IndexKind, reference: Reference) -> dict[int, str]:
+    """id -> text of every item that belongs in the index right now."""
+    if kind == IndexKind.PROJECTS:
+        return {p.id: project_text(p, reference) for p in repository.published_projects(session)}
+    return {i.id: investor_text(i, reference) for i in repository.active_investors(session)}
+
+
+def open_index(folder: Path, encoder: Encoder, exact_limit: int) -> tuple[VectorIndex, str | None]:
+    """The saved index, or a new empty one and the reason the saved one could not be used."""
+    fresh = VectorIndex(encoder.dimension, model=encoder.name, exact_limit=exact_limit)
+    if not (folder / "manifest.json").exists():
+        return fresh, "no saved index"
+    try:
+        index = VectorIndex.load(folder, exact_limit=exact_limit)
+    except IndexCorrupt as error:
+        return fresh, f"saved index unreadable ({error})"
+    if index.model != encoder.name or index.dimension != encoder.dimension:
+        return fresh, f"saved index is of model {index.model}, now {encoder.name}"
+    return index, None
+
+
+def sync_index(
+    index: VectorIndex, texts: dict[int, str], encoder: Encoder, *, progress: Progress | None = None
+) -> SyncReport:
+    """Make ``index`` hold exactly ``texts`` (id -> text); encode only new or changed texts."""
+    report = SyncReport(kind=IndexKind.PROJECTS)
+    stored = index.hashes()
+    wanted = {item: text_hash(text) for item, text in texts.items()}
+    changed = [item for item, digest in wanted.items() if stored.get(item) != digest]
+    gone = [item for item in stored if item not in wanted]
+    report.unchanged = len(wanted) - len(changed)
+    if changed:
+        before = getattr(encoder, "misses", None)
+        vectors = encoder.encode([texts[item] for item in changed], progress=progress)
+        index.upsert(changed, vectors, [wanted[item] for item in changed])
+        report.added = sum(item not in stored for item in changed)
+        report.updated = len(changed) - report.added
+        report.encoded = len(changed) if before is None else encoder.misses - before
+    report.removed = index.remove(gone) if gone else 0
+    return report
+
+
+def refresh(
+    session: Session,
+    kind: IndexKind,
+    reference: Reference,
+    encoder: Encoder,
+    root: Path,
+    *,
+    exact_limit: int = 250_000,
+    progress: Progress | None = None,
+) -> tuple[VectorIndex, SyncReport]:
+    """Load (or rebuild) the saved index of ``kind``, bring it up to date and save it if it changed."""
+    folder = index_folder(root, kind)
+    index, reason = open_index(folder, encoder, exact_limit)
+    report = sync_index(index, current_texts(session, kind, reference), encoder, progress=progress)
+    report.kind = kind
+    report.rebuilt_because = reason
+    if reason or report.added or report.updated or report.removed:
+        index.save(folder)
+    return index, report
