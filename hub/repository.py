@@ -86,17 +86,26 @@ def _all_by_key(session: Session, model: Any, key: Any, wanted: Iterable[Any]) -
 # --- projects ------------------------------------------------------------------------------------
 
 
+def _by_external_id(session: Session, model: type[Any], external_id: str) -> Any:
+    return session.scalar(select(model).where(model.external_id == external_id))
+
+
+def _find(session: Session, model: type[Any], key: str | int) -> Any:
+    """A row by database id or, failing that, by external id."""
+    if isinstance(key, int) or str(key).isdigit():
+        found = session.get(model, int(key))
+        if found is not None:
+            return found
+    return _by_external_id(session, model, str(key))
+
+
 def project_by_external_id(session: Session, external_id: str) -> Project | None:
-    return session.scalar(select(Project).where(Project.external_id == external_id))
+    return _by_external_id(session, Project, external_id)
 
 
 def find_project(session: Session, key: str | int) -> Project | None:
     """A project by database id or by external id."""
-    if isinstance(key, int) or str(key).isdigit():
-        found = session.get(Project, int(key))
-        if found is not None:
-            return found
-    return project_by_external_id(session, str(key))
+    return _find(session, Project, key)
 
 
 def save_project(
@@ -190,16 +199,12 @@ def published_projects(session: Session) -> Sequence[Project]:
 
 
 def investor_by_external_id(session: Session, external_id: str) -> Investor | None:
-    return session.scalar(select(Investor).where(Investor.external_id == external_id))
+    return _by_external_id(session, Investor, external_id)
 
 
 def find_investor(session: Session, key: str | int) -> Investor | None:
     """An investor by database id or by external id."""
-    if isinstance(key, int) or str(key).isdigit():
-        found = session.get(Investor, int(key))
-        if found is not None:
-            return found
-    return investor_by_external_id(session, str(key))
+    return _find(session, Investor, key)
 
 
 def save_investor(
