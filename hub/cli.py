@@ -16,8 +16,10 @@ from hub import repository
 from hub.config import Settings
 from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
+from hub.engine import MatchingEngine, open_engine
 from hub.importing import ImportFileError, Kind, export_file, import_file
-from hub.indexing import IndexKind, index_folder, refresh
+from hub.indexing import IndexKind, current_texts, index_folder, refresh
+from hub.matching import MatchResult
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # the input was rejected; nothing was written
@@ -104,19 +106,73 @@ def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         update, close = _progress_bar(f"Embedding {kind}")
         try:
             with hub.sessions() as session:
-                _, report = refresh(
-                    session,
-                    kind,
-                    hub.reference,
-                    encoder,
-                    root,
-                    exact_limit=hub.settings.exact_search_limit,
-                    progress=update,
-                )
+                texts = current_texts(session, kind, hub.reference)
+            _, report = refresh(
+                root, kind, texts, encoder, exact_limit=hub.settings.exact_search_limit, progress=update
+            )
         finally:
             close()
         out.write(report.summary() + f"; {report.encoded} texts encoded\n")
     out.write(f"Indexes saved in {root} (model {encoder.name})\n")
+    return EXIT_OK
+
+
+def _engine(hub: Hub) -> MatchingEngine:
+    bars: dict[str, tuple[Callable[[int, int], None], Callable[[], None]]] = {}
+
+    def progress(kind: str, done: int, total: int) -> None:
+        if kind not in bars:
+            bars[kind] = _progress_bar(f"Embedding {kind}")
+        bars[kind][0](done, total)
+
+    try:
+        return open_engine(hub, open_encoder(hub.settings), progress)
+    finally:
+        for _, close in bars.values():
+            close()
+
+
+def _print_result(result: MatchResult, label_key: str, args: argparse.Namespace, out: TextIO) -> None:
+    if args.json:
+        out.write(
+            json.dumps([m.as_json(label_key) for m in result.items], ensure_ascii=False, indent=1) + "\n"
+        )
+        return
+    for rank, match in enumerate(result.items, start=1):
+        out.write(f"{rank:>2}. [{match.id} {match.external_id}] {match.label}\n    {match.explanation()}\n")
+    if result.note:
+        out.write(result.note + "\n")
+
+
+def cmd_match(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    find = repository.find_investor if args.side == "investor" else repository.find_project
+    with hub.sessions() as session:
+        row = find(session, args.id)
+        found = None if row is None else row.id
+    if found is None:
+        out.write(f"No {args.side} with database id or external_id '{args.id}'.\n")
+        return EXIT_INVALID
+    matcher = _engine(hub).matcher
+    try:
+        if args.side == "investor":
+            result, label_key = matcher.projects_for_investor(found, top=args.top), "title"
+        elif args.side == "project":
+            result, label_key = matcher.investors_for_project(found, top=args.top), "name"
+        else:
+            result, label_key = matcher.similar_projects(found, top=args.top), "title"
+    except LookupError as error:
+        out.write(f"Cannot match: {error}.\n")
+        return EXIT_INVALID
+    _print_result(result, label_key, args, out)
+    return EXIT_OK
+
+
+def cmd_search(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    matcher = _engine(hub).matcher
+    if args.kind == "projects":
+        _print_result(matcher.search_projects(args.text, top=args.top), "title", args, out)
+    else:
+        _print_result(matcher.search_investors(args.text, top=args.top), "name", args, out)
     return EXIT_OK
 
 
@@ -196,6 +252,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reindex.add_argument("--force", action="store_true", help="discard the saved indexes first")
     reindex.set_defaults(run=cmd_reindex)
+
+    match = commands.add_parser(
+        "match",
+        help="rank and explain matches: investor -> projects, project -> investors, similar projects",
+        description="ID is the database id or the external_id. Only published projects and active "
+        "investors are matched; fewer results than --top means fewer pass the hard constraints.",
+    )
+    match.add_argument("side", choices=["investor", "project", "similar"])
+    match.add_argument("id", help="database id or external_id")
+    match.add_argument("--top", type=int, default=10, help="how many results (default 10)")
+    match.add_argument("--json", action="store_true", help="print a JSON list instead of text")
+    match.set_defaults(run=cmd_match)
+
+    search = commands.add_parser("search", help="free-text semantic search over projects or investors")
+    search.add_argument("text", help="what to look for, in English, Russian or another supported language")
+    search.add_argument("--kind", choices=["projects", "investors"], default="projects")
+    search.add_argument("--top", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--json", action="store_true", help="print a JSON list instead of text")
+    search.set_defaults(run=cmd_search)
 
     stats = commands.add_parser("stats", help="counts per country, sector and status")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")

@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     exact_search_limit: int = Field(
         default=250_000, ge=0, description="Above this many vectors the index switches to HNSW."
     )
+    match_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description='Factor weights as JSON, e.g. {"semantic": 0.5}; unnamed factors keep defaults.',
+    )
+    match_ticket_tolerance: float = Field(
+        default=0.10, ge=0, le=1, description="How far (as a fraction) an ask may lie outside a ticket range."
+    )
+    match_allow_neighbouring: bool = Field(
+        default=False,
+        description="Let projects in a country neighbouring the mandate pass (lower region fit).",
+    )
     seed_demo_on_start: bool = Field(
         default=True, description="Load the demo data set when the app starts on an empty database."
     )

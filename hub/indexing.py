@@ -110,19 +110,19 @@ def sync_index(
 
 
 def refresh(
-    session: Session,
-    kind: IndexKind,
-    reference: Reference,
-    encoder: Encoder,
     root: Path,
+    kind: IndexKind,
+    texts: dict[int, str],
+    encoder: Encoder,
     *,
     exact_limit: int = 250_000,
     progress: Progress | None = None,
 ) -> tuple[VectorIndex, SyncReport]:
-    """Load (or rebuild) the saved index of ``kind``, bring it up to date and save it if it changed."""
+    """Load (or rebuild) the saved index of ``kind``, make it hold exactly ``texts`` (id -> text)
+    and save it if anything changed."""
     folder = index_folder(root, kind)
     index, reason = open_index(folder, encoder, exact_limit)
-    report = sync_index(index, current_texts(session, kind, reference), encoder, progress=progress)
+    report = sync_index(index, texts, encoder, progress=progress)
     report.kind = kind
     report.rebuilt_because = reason
     if reason or report.added or report.updated or report.removed:

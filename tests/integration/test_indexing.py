@@ -22,7 +22,8 @@ def encoder(tmp_path: Path) -> CachedEncoder:
 
 def _refresh(hub: Hub, encoder: CachedEncoder, root: Path, kind: IndexKind = IndexKind.PROJECTS):
     with hub.sessions() as session:
-        return refresh(session, kind, hub.reference, encoder, root)
+        texts = current_texts(session, kind, hub.reference)
+    return refresh(root, kind, texts, encoder)
 
 
 def _published_ids(hub: Hub) -> set[int]:

@@ -1,0 +1,247 @@
+"""Column arrays of the matchable listings, so hard constraints run vectorised over all of them.
+
+A ``ProjectCatalog`` holds one row per published project and an ``InvestorCatalog`` one row per
+active investor. Closed vocabularies become bit masks (bit i = i-th member), places become
+indexes into the reference lists, and amounts become US dollars (float, for ranking only: the
+exact amounts stay in the database).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from hub.models import Investor, Project
+from hub.reference import Reference
+from hub.vocab import AifcLink, Instrument, Language, Stage, slugs
+
+STAGES = slugs(Stage)
+INSTRUMENTS = slugs(Instrument)
+LANGUAGES = slugs(Language)
+
+
+def bits(values: Iterable[str], vocabulary: Sequence[str]) -> int:
+    """The bit mask of ``values`` within ``vocabulary`` (bit i for the i-th member)."""
+    mask = 0
+    for value in values:
+        mask |= 1 << vocabulary.index(value)
+    return mask
+
+
+def members(mask: int, vocabulary: Sequence[str]) -> list[str]:
+    return [value for i, value in enumerate(vocabulary) if mask >> i & 1]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Positions of countries, regions and sectors in the reference data, and neighbours."""
+
+    countries: list[str]
+    regions: list[str]
+    sectors: list[str]
+    region_country: np.ndarray  # (regions,) country index of each region
+    neighbours: np.ndarray  # (countries, countries) bool: shares a border
+
+    @classmethod
+    def of(cls, reference: Reference) -> Places:
+        countries = sorted(reference.countries)
+        regions = sorted(reference.regions)
+        neighbours = np.zeros((len(countries), len(countries)), dtype=bool)
+        for i, code in enumerate(countries):
+            for other in reference.countries[code].neighbours:
+                if other in countries:
+                    neighbours[i, countries.index(other)] = True
+        region_country = np.array([countries.index(reference.regions[r].country) for r in regions])
+        return cls(countries, regions, sorted(reference.sectors), region_country, neighbours)
+
+
+# --- projects ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What matching needs to know of one project (amounts in US dollars)."""
+
+    id: int
+    external_id: str
+    title: str
+    owner_name: str
+    country: str
+    region: str
+    stage: str
+    instruments: tuple[str, ...]
+    sectors: tuple[str, ...]
+    sdgs: tuple[int, ...]
+    ask_usd: float
+    aifc_link: str
+    green: bool
+    language: str
+    published_at: datetime
+    completeness: float  # 0..1
+
+
+def project_completeness(project: Project) -> float:
+    """Share of the optional passport parts that are filled in, 0..1."""
+    checks = [
+        bool(project.city),
+        project.total_cost is not None,
+        bool(project.sdgs),
+        project.jobs_created is not None,
+        project.expected_irr_pct is not None or project.payback_years is not None,
+        len(project.description) >= 400,
+        project.aifc_link == AifcLink.NONE or bool(project.aifc_reference),
+    ]
+    return sum(checks) / len(checks)
+
+
+def project_facts(project: Project, reference: Reference) -> ProjectFacts:
+    sectors = tuple(s.slug for s in project.sectors)
+    green = any(reference.sectors[s].green for s in sectors) or bool(project.green_certification)
+    return ProjectFacts(
+        id=project.id,
+        external_id=project.external_id,
+        title=project.title,
+        owner_name=project.owner_name,
+        country=project.country_code,
+        region=project.region_code,
+        stage=project.stage,
+        instruments=tuple(project.instruments),
+        sectors=sectors,
+        sdgs=tuple(s.number for s in project.sdgs),
+        ask_usd=float(reference.fx.to_usd(project.funding_ask, project.currency)),
+        aifc_link=project.aifc_link,
+        green=green,
+        language=project.language,
+        published_at=project.published_at or project.updated_at,
+        completeness=project_completeness(project),
+    )
+
+
+@dataclass
+class ProjectCatalog:
+    """Published projects as column arrays; row i describes ``ids[i]``."""
+
+    places: Places
+    facts: list[ProjectFacts]
+    ids: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        p, f = self.places, self.facts
+        self.ids = np.array([x.id for x in f], dtype=np.int64)
+        self.country = np.array([p.countries.index(x.country) for x in f], dtype=np.int16)
+        self.region = np.array([p.regions.index(x.region) for x in f], dtype=np.int16)
+        self.stage = np.array([STAGES.index(x.stage) for x in f], dtype=np.int8)
+        self.instruments = np.array([bits(x.instruments, INSTRUMENTS) for x in f], dtype=np.int64)
+        self.sectors = np.array([bits(x.sectors, p.sectors) for x in f], dtype=np.int64)
+        self.primary_sector = np.array([p.sectors.index(x.sectors[0]) for x in f], dtype=np.int16)
+        self.sdgs = np.array([sum(1 << n for n in x.sdgs) for x in f], dtype=np.int64)
+        self.ask_usd = np.array([x.ask_usd for x in f], dtype=np.float64)
+        self.aifc = np.array([x.aifc_link != AifcLink.NONE for x in f], dtype=bool)
+        self.green = np.array([x.green for x in f], dtype=bool)
+        self.language = np.array([LANGUAGES.index(x.language) for x in f], dtype=np.int8)
+        self.completeness = np.array([x.completeness for x in f], dtype=np.float32)
+        self.published = np.array([x.published_at.timestamp() for x in f], dtype=np.float64)
+        self._position = {int(item): row for row, item in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def position(self, item: int) -> int | None:
+        return self._position.get(int(item))
+
+    def age_days(self, now: datetime | None = None) -> np.ndarray:
+        now_ts = (now or datetime.now(UTC)).timestamp()
+        return np.maximum(0.0, (now_ts - self.published) / 86_400.0)
+
+
+# --- investors -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvestorFacts:
+    """What matching needs to know of one investor (tickets in US dollars)."""
+
+    id: int
+    external_id: str
+    name: str
+    investor_type: str
+    stages: tuple[str, ...]
+    instruments: tuple[str, ...]
+    sectors: tuple[str, ...]
+    excluded_sectors: tuple[str, ...]
+    regions: tuple[str, ...]  # explicitly named regions
+    countries: tuple[str, ...]  # whole countries
+    ticket_min_usd: float
+    ticket_max_usd: float
+    esg_mandate: bool
+    aifc_participant: bool
+    languages: tuple[str, ...]
+
+
+def investor_facts(investor: Investor, reference: Reference) -> InvestorFacts:
+    return InvestorFacts(
+        id=investor.id,
+        external_id=investor.external_id,
+        name=investor.name,
+        investor_type=investor.investor_type,
+        stages=tuple(investor.stages),
+        instruments=tuple(investor.instruments),
+        sectors=tuple(s.slug for s in investor.sectors),
+        excluded_sectors=tuple(s.slug for s in investor.excluded_sectors),
+        regions=tuple(r.code for r in investor.regions),
+        countries=tuple(c.code for c in investor.countries),
+        ticket_min_usd=float(reference.fx.to_usd(investor.ticket_min, investor.currency)),
+        ticket_max_usd=float(reference.fx.to_usd(investor.ticket_max, investor.currency)),
+        esg_mandate=investor.esg_mandate,
+        aifc_participant=investor.aifc_participant,
+        languages=tuple(investor.languages),
+    )
+
+
+@dataclass
+class InvestorCatalog:
+    """Active investors as column arrays; row i describes ``ids[i]``."""
+
+    places: Places
+    facts: list[InvestorFacts]
+    ids: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        p, f = self.places, self.facts
+        n_regions = len(p.regions)
+        self.ids = np.array([x.id for x in f], dtype=np.int64)
+        self.stages = np.array([bits(x.stages, STAGES) for x in f], dtype=np.int64)
+        self.instruments = np.array([bits(x.instruments, INSTRUMENTS) for x in f], dtype=np.int64)
+        self.sectors = np.array([bits(x.sectors, p.sectors) for x in f], dtype=np.int64)
+        self.excluded = np.array([bits(x.excluded_sectors, p.sectors) for x in f], dtype=np.int64)
+        self.ticket_min = np.array([x.ticket_min_usd for x in f], dtype=np.float64)
+        self.ticket_max = np.array([x.ticket_max_usd for x in f], dtype=np.float64)
+        self.esg = np.array([x.esg_mandate for x in f], dtype=bool)
+        self.aifc = np.array([x.aifc_participant for x in f], dtype=bool)
+        # coverage: 2 = region named, 1 = whole country covered, 0 = not covered
+        self.coverage = np.zeros((len(f), n_regions), dtype=np.int8)
+        for row, x in enumerate(f):
+            for code in x.countries:
+                self.coverage[row, p.region_country == p.countries.index(code)] = 1
+            for code in x.regions:
+                self.coverage[row, p.regions.index(code)] = 2
+        self.countries = np.zeros((len(f), len(p.countries)), dtype=bool)  # any coverage there
+        for row in range(len(f)):
+            covered = np.flatnonzero(self.coverage[row])
+            self.countries[row, np.unique(p.region_country[covered])] = True
+        self._position = {int(item): row for row, item in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def position(self, item: int) -> int | None:
+        return self._position.get(int(item))
+
+
+def ticket_centre(low: float, high: float) -> float:
+    """The geometric middle of a ticket range (tickets spread over orders of magnitude)."""
+    return math.sqrt(max(low, 1.0) * max(high, 1.0))
