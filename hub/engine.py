@@ -60,7 +60,7 @@ class DatabaseTexts:
             return {}
         with self.sessions() as session:
             rows = session.execute(select(Investor.id, Investor.thesis).where(Investor.id.in_(list(ids))))
-            return dict(rows.tuples().all())
+            return {item: thesis for item, thesis in rows}
 
 
 @dataclass

@@ -358,8 +358,9 @@ def diversify(
     """Fill ``top`` slots from ``order`` (best first) so that no page of 10 holds more than
     ``max_per_region`` items of one region or ``max_per_sector`` of one primary sector.
 
-    Each slot takes the best remaining item that keeps the page within those caps, or the
-    best remaining item when none does (variety is preferred, never forced with misfits).
+    Each slot takes the best remaining item that keeps the page within those caps, or, when
+    none does, the best one breaking the fewest caps (variety is preferred, never forced in
+    with misfits: the candidates are all matches already).
     Returns the chosen items and those that were passed over at least once.
     """
     remaining = list(order)
@@ -368,14 +369,12 @@ def diversify(
         page = chosen[len(chosen) - len(chosen) % 10 :]
         per_region = Counter(int(regions[c]) for c in page)
         per_sector = Counter(int(sectors[c]) for c in page)
-        pick = next(
-            (
-                c
-                for c in remaining
-                if per_region[int(regions[c])] < s.max_per_region
-                and per_sector[int(sectors[c])] < s.max_per_sector
+        pick = min(  # the first item breaking the fewest caps (remaining is in rank order)
+            remaining,
+            key=lambda c: (
+                (per_region[int(regions[c])] >= s.max_per_region)
+                + (per_sector[int(sectors[c])] >= s.max_per_sector)
             ),
-            remaining[0],
         )
         remaining.remove(pick)
         chosen.append(pick)

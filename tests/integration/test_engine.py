@@ -1,0 +1,67 @@
+"""The engine over the demo database: the index follows the data, and what is published
+is matchable after one refresh."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from hub import repository
+from hub.context import Hub
+from hub.engine import MatchingEngine, match_settings, open_engine
+from hub.indexing import IndexKind
+from tests.fakes import FakeEncoder
+
+
+@pytest.fixture
+def engine(seeded_hub: Hub, tmp_path: Path) -> MatchingEngine:
+    encoder = CachedEncoder(FakeEncoder(), EmbeddingCache(tmp_path / "cache.sqlite"))
+    return open_engine(seeded_hub, encoder)
+
+
+def test_every_demo_investor_gets_explained_matches_that_pass_the_constraints(engine: MatchingEngine) -> None:
+    matcher = engine.matcher
+    with_results = 0
+    for investor_id in matcher.investors.ids[:40]:
+        result = matcher.projects_for_investor(int(investor_id), top=10)
+        with_results += bool(result.items)
+        assert len(result.items) == min(10, result.passing)
+        for match in result.items:
+            assert match.passed and match.explanation()
+    assert with_results >= 30
+
+
+def test_a_newly_published_project_is_matchable_after_one_refresh(
+    engine: MatchingEngine, seeded_hub: Hub
+) -> None:
+    with seeded_hub.sessions.begin() as session:
+        draft = next(p for p in repository.projects_for_export(session) if p.status == "submitted")
+        draft.status = "published"
+        draft_id = draft.id
+    assert engine.matcher.projects.position(draft_id) is None
+
+    started = time.perf_counter()
+    matcher = engine.refresh()
+    elapsed = time.perf_counter() - started
+
+    assert matcher.projects.position(draft_id) is not None
+    assert draft_id in matcher.project_index
+    similar = matcher.similar_projects(draft_id, top=3)
+    assert similar.items and all(m.id != draft_id for m in similar.items)
+    assert {r.kind: r.added for r in engine.reports}[IndexKind.PROJECTS] == 1
+    assert elapsed < 5  # generous: measured figures live in the benchmark report
+
+
+def test_project_owners_see_likely_investors(engine: MatchingEngine) -> None:
+    matcher = engine.matcher
+    reached = [bool(matcher.investors_for_project(int(p), top=5).items) for p in matcher.projects.ids[:60]]
+    assert sum(reached) >= 30
+
+
+def test_unknown_weight_names_are_refused_with_the_known_ones(seeded_hub: Hub) -> None:
+    settings = seeded_hub.settings.model_copy(update={"match_weights": {"semantik": 0.5}})
+    with pytest.raises(ValueError, match="unknown factor\\(s\\) semantik; known: semantic"):
+        match_settings(settings)

@@ -1,0 +1,244 @@
+"""The matching pipeline on small hand-built catalogs and a deterministic fake encoder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from embeddings.index import VectorIndex
+from hub.catalog import InvestorCatalog, InvestorFacts, Places, ProjectCatalog, ProjectFacts
+from hub.matching import FACTORS, Matcher, MatchSettings, ProjectFilters, Weights, diversify
+from hub.reference import Reference
+from tests.fakes import FakeEncoder
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+INVESTOR = InvestorFacts(
+    id=1,
+    external_id="I-1",
+    name="Steppe Transit Fund",
+    investor_type="vc",
+    stages=("seed", "early"),
+    instruments=("equity",),
+    sectors=("public_transport",),
+    excluded_sectors=("mining_metals",),
+    regions=("KG-GB",),
+    countries=("KZ",),
+    ticket_min_usd=200_000,
+    ticket_max_usd=2_000_000,
+    esg_mandate=True,
+    aifc_participant=True,
+    languages=("en",),
+)
+THESIS = "electric buses depot charging city transit ticketing"
+
+
+def project(id_: int, **changes: object) -> ProjectFacts:
+    base = ProjectFacts(
+        id=id_,
+        external_id=f"P-{id_}",
+        title=f"Project {id_}",
+        owner_name="Owner",
+        country="KZ",
+        region="KZ-35",
+        stage="seed",
+        instruments=("equity",),
+        sectors=("public_transport",),
+        sdgs=(11,),
+        ask_usd=600_000,
+        aifc_link="none",
+        green=True,
+        language="en",
+        published_at=NOW - timedelta(days=10),
+        completeness=1.0,
+    )
+    return replace(base, **changes)
+
+
+class MemoryTexts:
+    def __init__(self, projects: dict[int, str], investors: dict[int, str]) -> None:
+        self.projects, self.investors = projects, investors
+
+    def project_texts(self, ids: Sequence[int]) -> dict[int, str]:
+        return {i: self.projects[i] for i in ids if i in self.projects}
+
+    def investor_texts(self, ids: Sequence[int]) -> dict[int, str]:
+        return {i: self.investors[i] for i in ids if i in self.investors}
+
+
+def make_matcher(
+    reference: Reference,
+    projects: list[tuple[ProjectFacts, str]],
+    investors: list[tuple[InvestorFacts, str]] | None = None,
+    settings: MatchSettings | None = None,
+) -> Matcher:
+    investors = investors or [(INVESTOR, THESIS)]
+    encoder = FakeEncoder()
+    places = Places.of(reference)
+    project_index = VectorIndex(encoder.dimension, model=encoder.name)
+    project_index.upsert(
+        [f.id for f, _ in projects], encoder.encode([t for _, t in projects]), ["h"] * len(projects)
+    )
+    investor_index = VectorIndex(encoder.dimension, model=encoder.name)
+    investor_index.upsert(
+        [f.id for f, _ in investors], encoder.encode([t for _, t in investors]), ["h"] * len(investors)
+    )
+    return Matcher(
+        projects=ProjectCatalog(places, [f for f, _ in projects]),
+        investors=InvestorCatalog(places, [f for f, _ in investors]),
+        project_index=project_index,
+        investor_index=investor_index,
+        encoder=encoder,
+        texts=MemoryTexts({f.id: t for f, t in projects}, {f.id: t for f, t in investors}),
+        reference=reference,
+        settings=settings or MatchSettings(),
+        clock=lambda: NOW,
+    )
+
+
+ON_TOPIC = "Electric buses and a depot with overnight charging for city transit. Ticketing included here."
+
+
+def test_each_hard_constraint_keeps_a_misfit_out(reference: Reference) -> None:
+    fits = project(10)
+    misfits = {
+        "region": project(11, country="UZ", region="UZ-SA"),
+        "stage": project(12, stage="mature"),
+        "instrument": project(13, instruments=("debt",)),
+        "ticket too small": project(14, ask_usd=50_000),
+        "ticket too large": project(15, ask_usd=9_000_000),
+        "excluded sector": project(16, sectors=("public_transport", "mining_metals")),
+    }
+    matcher = make_matcher(reference, [(fits, ON_TOPIC)] + [(p, ON_TOPIC) for p in misfits.values()])
+    result = matcher.projects_for_investor(1, top=10)
+    assert [m.id for m in result.items] == [10]
+    assert result.passing == 1
+    assert result.note is not None and "Only 1 match(es)" in result.note
+
+
+def test_the_ticket_tolerance_admits_an_ask_just_outside_the_range(reference: Reference) -> None:
+    near = project(20, ask_usd=2_150_000)  # 7.5% above the maximum
+    assert make_matcher(reference, [(near, ON_TOPIC)]).projects_for_investor(1).items
+    strict = MatchSettings(ticket_tolerance=0.0)
+    assert not make_matcher(reference, [(near, ON_TOPIC)], settings=strict).projects_for_investor(1).items
+
+
+def test_a_named_region_and_a_whole_country_both_count_as_covered(reference: Reference) -> None:
+    named = project(30, country="KG", region="KG-GB")
+    country = project(31, region="KZ-55")
+    result = make_matcher(reference, [(named, ON_TOPIC), (country, ON_TOPIC)]).projects_for_investor(1)
+    fits = {m.id: m.factors["region"] for m in result.items}
+    assert set(fits) == {30, 31} and fits[30] > fits[31]
+
+
+def test_neighbouring_countries_pass_only_when_allowed_and_with_a_lower_fit(reference: Reference) -> None:
+    uzbek = project(40, country="UZ", region="UZ-TK")
+    assert not make_matcher(reference, [(uzbek, ON_TOPIC)]).projects_for_investor(1).items
+    loose = make_matcher(reference, [(uzbek, ON_TOPIC)], settings=MatchSettings(allow_neighbouring=True))
+    match = loose.projects_for_investor(1).items[0]
+    assert 0 < match.factors["region"] < Weights().normalised()["region"] * 0.7
+
+
+def test_factor_contributions_add_up_to_the_score_and_the_closer_text_ranks_first(
+    reference: Reference,
+) -> None:
+    close = project(50)
+    far = project(51)
+    matcher = make_matcher(
+        reference,
+        [(far, "A bakery with sourdough bread and pastries. Nothing else here."), (close, ON_TOPIC)],
+    )
+    result = matcher.projects_for_investor(1)
+    assert [m.id for m in result.items] == [50, 51]
+    for match in result.items:
+        assert set(match.factors) == set(FACTORS)
+        assert sum(match.factors.values()) == pytest.approx(match.score)
+        assert 0 <= match.score <= 1
+
+
+def test_the_explanation_names_factors_constraints_and_the_closest_sentence(reference: Reference) -> None:
+    text = "A bakery opens downtown for commuters. Electric buses charge at the depot for city transit overnight."
+    match = make_matcher(reference, [(project(60), text)]).projects_for_investor(1).items[0]
+    assert match.evidence[0][0] == "Electric buses charge at the depot for city transit overnight."
+    words = match.explanation()
+    assert "text similarity" in words and "Passes:" in words
+    assert "Karaganda Region lies in covered KZ" in words
+    assert "ask USD 600 k within ticket USD 200 k–USD 2.0 M" in words
+    data = match.as_json("title")
+    assert {"id", "external_id", "title", "score", "factors", "explanation"} <= set(data)
+
+
+def test_why_not_higher_explains_a_project_that_fails_a_constraint(reference: Reference) -> None:
+    matcher = make_matcher(reference, [(project(70, stage="mature", ask_usd=9_000_000), ON_TOPIC)])
+    match = matcher.explain_pair(1, 70)
+    assert not match.passed
+    failed = {c.name for c in match.constraints if not c.passed}
+    assert failed == {"stage", "ticket"}
+    assert "Fails: stage mature is not among seed, early" in match.explanation()
+
+
+def test_no_single_region_fills_the_top_ten_when_others_qualify(reference: Reference) -> None:
+    same_region = [(project(100 + n, region="KZ-71"), ON_TOPIC) for n in range(12)]
+    elsewhere = [
+        (project(200 + n, region=r), ON_TOPIC + " x" * (n + 1)) for n, r in enumerate(["KZ-55", "KZ-39"])
+    ]
+    result = make_matcher(reference, same_region + elsewhere).projects_for_investor(1, top=10)
+    groups = [m.id // 100 for m in result.items]
+    assert {200, 201} <= {m.id for m in result.items}  # both other regions get a place …
+    assert groups.count(1) == 8  # … and Astana fills the rest rather than leaving slots empty
+    assert any(m.moved_for_diversity for m in result.items)
+
+
+def test_diversify_prefers_variety_but_never_drops_below_the_requested_count() -> None:
+    regions = np.array([0, 0, 0, 0, 0, 1])
+    sectors = np.zeros(6, dtype=int)
+    chosen, moved = diversify([0, 1, 2, 3, 4, 5], regions, sectors, 6, MatchSettings(max_per_region=2))
+    assert chosen[:3] == [0, 1, 5] and len(chosen) == 6
+    assert moved == {2, 3, 4}
+
+
+def test_filters_narrow_the_results(reference: Reference) -> None:
+    rows = [
+        (project(80, aifc_link="aifc_registered"), ON_TOPIC),
+        (project(81, language="ru"), ON_TOPIC),
+        (project(82, sdgs=(7,)), ON_TOPIC),
+    ]
+    matcher = make_matcher(reference, rows)
+    assert [m.id for m in matcher.projects_for_investor(1, filters=ProjectFilters(aifc_only=True)).items] == [
+        80
+    ]
+    assert [
+        m.id for m in matcher.projects_for_investor(1, filters=ProjectFilters(languages=("ru",))).items
+    ] == [81]
+    assert [m.id for m in matcher.search_projects(ON_TOPIC, filters=ProjectFilters(sdgs=(7,))).items] == [82]
+
+
+def test_a_project_sees_the_investors_whose_mandate_it_fits(reference: Reference) -> None:
+    other = replace(INVESTOR, id=2, external_id="I-2", name="Bank", stages=("mature",), instruments=("debt",))
+    matcher = make_matcher(
+        reference, [(project(90), ON_TOPIC)], investors=[(INVESTOR, THESIS), (other, THESIS)]
+    )
+    result = matcher.investors_for_project(90)
+    assert [m.id for m in result.items] == [1]
+    assert result.items[0].evidence  # the thesis sentence closest to the project
+
+
+def test_similar_projects_flag_near_duplicates(reference: Reference) -> None:
+    rows = [
+        (project(1), ON_TOPIC),
+        (project(2), ON_TOPIC),
+        (project(3), "A bakery with bread and pastries here."),
+    ]
+    result = make_matcher(reference, rows).similar_projects(1, top=2)
+    assert [m.id for m in result.items] == [2, 3]
+    assert result.items[0].duplicate and not result.items[1].duplicate
+
+
+def test_an_unknown_or_inactive_investor_is_reported_not_guessed(reference: Reference) -> None:
+    matcher = make_matcher(reference, [(project(1), ON_TOPIC)])
+    with pytest.raises(LookupError, match="not active"):
+        matcher.projects_for_investor(999)
