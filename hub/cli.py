@@ -81,6 +81,8 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     for error in report.errors:
         out.write(f"  {error}\n")
     out.write(report.summary() + "\n")
+    if report.written and not args.no_index:
+        _reindex(hub, out)  # so that `match` right after an import sees the new rows
     return EXIT_OK if report.written else EXIT_INVALID
 
 
@@ -96,11 +98,9 @@ def cmd_export(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+def _reindex(hub: Hub, out: TextIO) -> None:
+    """Bring both vector indexes up to date with the database, with progress bars."""
     root = hub.settings.index_dir
-    if args.force:
-        for kind in IndexKind:
-            shutil.rmtree(index_folder(root, kind), ignore_errors=True)
     encoder = open_encoder(hub.settings)
     for kind in IndexKind:
         update, close = _progress_bar(f"Embedding {kind}")
@@ -114,6 +114,13 @@ def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
             close()
         out.write(report.summary() + f"; {report.encoded} texts encoded\n")
     out.write(f"Indexes saved in {root} (model {encoder.name})\n")
+
+
+def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    if args.force:
+        for kind in IndexKind:
+            shutil.rmtree(index_folder(hub.settings.index_dir, kind), ignore_errors=True)
+    _reindex(hub, out)
     return EXIT_OK
 
 
@@ -236,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-invalid",
         action="store_true",
         help="import the valid rows, report the invalid ones, and exit 0",
+    )
+    imp.add_argument(
+        "--no-index",
+        action="store_true",
+        help="do not update the search indexes now (for bulk loads; run reindex afterwards)",
     )
     imp.set_defaults(run=cmd_import)
 

@@ -3,6 +3,7 @@ every test that writes gets its own temporary database."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import uuid
@@ -66,6 +67,25 @@ def seeded_hub(tmp_path: Path, seeded_template: Path) -> Iterator[Hub]:
     opened = open_hub(_settings(tmp_path))
     yield opened
     opened.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def indexed_template(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Path:
+    """A data folder with the demo database and its search indexes (real model), built once."""
+    from hub.cli import main
+
+    folder = tmp_path_factory.mktemp("indexed")
+    shutil.copy(seeded_template, folder / "hub.db")
+    main(["reindex"], settings=_settings(folder), out=io.StringIO())
+    return folder
+
+
+@pytest.fixture
+def indexed_settings(tmp_path: Path, indexed_template: Path) -> Settings:
+    """Settings over a private copy of the indexed demo data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(indexed_template, target)
+    return _settings(target)
 
 
 def _postgres_database() -> Iterator[str]:

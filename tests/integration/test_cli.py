@@ -102,6 +102,7 @@ def test_python_dash_m_hub_reads_the_database_url_from_the_environment(
 
 
 def test_reindex_embeds_everything_once_then_nothing(settings: Settings) -> None:
+    # the one CLI test that pays for a cold index build with the real model
     run(settings, "seed")
     code, output = run(settings, "reindex")
     assert code == EXIT_OK
@@ -109,3 +110,40 @@ def test_reindex_embeds_everything_once_then_nothing(settings: Settings) -> None
     assert (settings.index_dir / "projects" / "manifest.json").exists()
     code, output = run(settings, "reindex")
     assert "projects: 0 added, 0 re-embedded, 0 removed, 472 unchanged; 0 texts encoded" in output
+
+
+def test_match_right_after_import_sees_the_new_rows(
+    indexed_settings: Settings, demo: DemoData, tmp_path: Path
+) -> None:
+    settings = indexed_settings
+    original = next(p for p in demo.projects if p["status"] == "published")
+    copy = dict(original, external_id="NEW-1")
+    write_rows([copy], COLUMNS, tmp_path / "new.csv")
+    code, output = run(settings, "import", "projects", str(tmp_path / "new.csv"))
+    # the copy has the same text as its original, so the embedding cache answers: nothing encoded
+    assert code == EXIT_OK and "projects: 1 added, 0 re-embedded, 0 removed, 472 unchanged; 0 texts encoded" in output
+
+    code, output = run(settings, "match", "similar", "NEW-1", "--top", "3", "--json")
+    results = json.loads(output)
+    assert results[0]["external_id"] == original["external_id"]
+    assert results[0]["similarity"] > 0.99 and "Probably a duplicate" in results[0]["explanation"]
+
+
+def test_match_investor_json_lists_scored_explained_projects(indexed_settings: Settings) -> None:
+    settings = indexed_settings
+    code, output = run(settings, "match", "investor", "DEMO-I-0001", "--top", "5", "--json")
+    assert code == EXIT_OK
+    results = json.loads(output)
+    assert 1 <= len(results) <= 5
+    for item in results:
+        assert {"id", "external_id", "title", "score", "factors", "explanation"} <= set(item)
+        assert abs(sum(item["factors"].values()) - item["score"]) < 1e-3
+    code, output = run(settings, "match", "investor", "NOPE-42")
+    assert code == EXIT_INVALID and "No investor with database id or external_id 'NOPE-42'" in output
+
+
+def test_search_finds_russian_projects_from_an_english_query(indexed_settings: Settings) -> None:
+    code, output = run(indexed_settings, "search", "electric buses and charging depots", "--top", "10", "--json")
+    assert code == EXIT_OK
+    titles = [item["title"] for item in json.loads(output)]
+    assert any(any("а" <= ch <= "я" for ch in title.lower()) for title in titles)  # Cyrillic among hits
