@@ -121,7 +121,10 @@ def test_match_right_after_import_sees_the_new_rows(
     write_rows([copy], COLUMNS, tmp_path / "new.csv")
     code, output = run(settings, "import", "projects", str(tmp_path / "new.csv"))
     # the copy has the same text as its original, so the embedding cache answers: nothing encoded
-    assert code == EXIT_OK and "projects: 1 added, 0 re-embedded, 0 removed, 472 unchanged; 0 texts encoded" in output
+    assert (
+        code == EXIT_OK
+        and "projects: 1 added, 0 re-embedded, 0 removed, 472 unchanged; 0 texts encoded" in output
+    )
 
     code, output = run(settings, "match", "similar", "NEW-1", "--top", "3", "--json")
     results = json.loads(output)
@@ -143,7 +146,9 @@ def test_match_investor_json_lists_scored_explained_projects(indexed_settings: S
 
 
 def test_search_finds_russian_projects_from_an_english_query(indexed_settings: Settings) -> None:
-    code, output = run(indexed_settings, "search", "electric buses and charging depots", "--top", "10", "--json")
+    code, output = run(
+        indexed_settings, "search", "electric buses and charging depots", "--top", "10", "--json"
+    )
     assert code == EXIT_OK
     titles = [item["title"] for item in json.loads(output)]
     assert any(any("а" <= ch <= "я" for ch in title.lower()) for title in titles)  # Cyrillic among hits
