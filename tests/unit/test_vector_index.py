@@ -27,7 +27,9 @@ def clustered(n: int, seed: int = 0, clusters: int = 50) -> np.ndarray:
 
 
 def build(n: int, exact_limit: int = 1_000_000, seed: int = 0) -> VectorIndex:
-    index = VectorIndex(DIM, model="test", exact_limit=exact_limit)
+    """An index of n clustered vectors; a small ``exact_limit`` forces the HNSW graph, and
+    then every search goes through the graph (no exact fallback for small subsets)."""
+    index = VectorIndex(DIM, model="test", exact_limit=exact_limit, subset_exact_limit=0)
     index.upsert(list(range(100, 100 + n)), clustered(n, seed), [f"h{i}" for i in range(n)])
     return index
 
@@ -82,6 +84,18 @@ def test_a_mask_limits_the_search_to_chosen_rows(exact_limit: int) -> None:
     mask = np.isin(index.ids, list(allowed))
     _, ids = index.search(clustered(3, seed=5), 20, mask=mask)
     assert set(ids.ravel().tolist()) <= allowed
+    assert (ids >= 0).all()  # 58 rows qualify: every slot is filled
+
+
+def test_a_very_selective_mask_is_searched_exactly_in_hnsw_mode() -> None:
+    index = build(2_000, exact_limit=100)
+    index.subset_exact_limit = 50
+    mask = np.zeros(len(index.ids), dtype=bool)
+    mask[:30] = True
+    query = clustered(1, seed=4)
+    _, ids = index.search(query, 10, mask=mask)
+    vectors = np.stack([index.vector(int(i)) for i in index.ids[:30]])
+    assert ids[0].tolist() == brute_force(vectors, index.ids[:30], query[0], 10)
 
 
 def test_fewer_matches_than_k_are_padded_with_minus_one() -> None:
