@@ -183,6 +183,36 @@ def cmd_search(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_bench(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    from hub.bench import run_bench  # heavy, and only needed here
+
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    report = run_bench(hub.settings, sizes, args.queries, say=lambda line: print(line, file=sys.stderr))
+    out.write(report)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(report, encoding="utf-8")
+        out.write(f"\nReport written to {args.output}\n")
+    return EXIT_OK
+
+
+def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    import tempfile
+
+    from hub.evaluation import EvalSet, evaluate
+
+    path = Path(args.file) if args.file else hub.settings.reference_dir / "eval" / "matching_eval.json"
+    if not path.exists():
+        out.write(f"No evaluation set at {path}.\n")
+        return EXIT_INVALID
+    with tempfile.TemporaryDirectory(prefix="hubmatch-eval-") as workdir:
+        report = evaluate(
+            EvalSet.load(path), open_encoder(hub.settings), Path(workdir), hub.settings.reference_dir
+        )
+    out.write(report.markdown() + "\n")
+    return EXIT_OK
+
+
 def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     reference = hub.reference
     with hub.sessions() as session:
@@ -283,6 +313,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--top", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     search.set_defaults(run=cmd_search)
+
+    bench = commands.add_parser(
+        "bench",
+        help="measure encoding, re-indexing, match latency at 1k-1M projects, recall, memory, quality",
+        description="Runs on a temporary copy of the demo data; prints a Markdown report. The 1M size "
+        "builds an HNSW graph (several minutes on 2 cores) and needs about 8 GB of memory.",
+    )
+    bench.add_argument("--sizes", default="1000,10000,100000,1000000", help="comma-separated project counts")
+    bench.add_argument("--queries", type=int, default=200, help="investor queries per size (default 200)")
+    bench.add_argument("--output", help="also write the report to this file, e.g. benchmarks/RESULTS.md")
+    bench.set_defaults(run=cmd_bench)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="matching quality on the labelled set: BM25 vs semantic vs full ranking"
+    )
+    evaluate.add_argument("--file", help="evaluation set (default data/eval/matching_eval.json)")
+    evaluate.set_defaults(run=cmd_evaluate)
 
     stats = commands.add_parser("stats", help="counts per country, sector and status")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")

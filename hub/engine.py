@@ -19,7 +19,7 @@ from hub.catalog import InvestorCatalog, Places, ProjectCatalog, investor_facts,
 from hub.config import Settings
 from hub.context import Hub
 from hub.indexing import IndexKind, SyncReport, investor_text, project_text, refresh
-from hub.matching import FACTORS, Matcher, MatchSettings, Weights
+from hub.matching import FACTORS, Matcher, MatchSettings, Weights, split_sentences
 from hub.models import Investor, Project
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -85,6 +85,10 @@ class MatchingEngine:
                 IndexKind.PROJECTS: {p.id: project_text(p, reference) for p in projects},
                 IndexKind.INVESTORS: {i.id: investor_text(i, reference) for i in investors},
             }
+            evidence_texts = {
+                IndexKind.PROJECTS: [f"{p.summary} {p.description}" for p in projects],
+                IndexKind.INVESTORS: [i.thesis for i in investors],
+            }
         indexes = {}
         self.reports = []
         for kind, kind_texts in texts.items():
@@ -98,6 +102,16 @@ class MatchingEngine:
                 progress=step,
             )
             self.reports.append(report)
+        # Explanations quote sentences: embed them now (cached per text), not at query time.
+        sentences = sorted(
+            {
+                sentence
+                for text in (*evidence_texts[IndexKind.PROJECTS], *evidence_texts[IndexKind.INVESTORS])
+                for sentence in split_sentences(text)
+            }
+        )
+        step = None if progress is None else (lambda done, total: progress("sentences", done, total))
+        self.encoder.encode(sentences, progress=step)
         places = Places.of(reference)
         self.matcher = Matcher(
             projects=ProjectCatalog(places, project_rows),
