@@ -79,7 +79,7 @@ class VectorIndex:
         model: str,
         exact_limit: int = 250_000,
         hnsw_m: int = 32,
-        ef_search: int = 64,
+        ef_search: int = 128,  # recall@10 0.994 on 40k real embeddings (0.984 at 64), see benchmarks
         ef_construction: int = 40,
         subset_exact_limit: int = 20_000,
     ) -> None:
@@ -311,7 +311,7 @@ class VectorIndex:
         return manifest
 
     @classmethod
-    def load(cls, folder: Path, *, exact_limit: int = 250_000, ef_search: int = 64) -> VectorIndex:
+    def load(cls, folder: Path, *, exact_limit: int = 250_000, ef_search: int = 128) -> VectorIndex:
         """Read an index saved by ``save``; raises ``IndexCorrupt`` if anything does not match."""
         try:
             manifest = Manifest(**json.loads((folder / MANIFEST).read_text()))
