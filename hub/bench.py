@@ -183,7 +183,9 @@ def replicate(
             )
         )
     vectors = np.stack([demo.project_index.vector(int(base.ids[s])) for s in sources])
-    vectors += rng.normal(0.0, 0.015, vectors.shape).astype(np.float32)  # about 0.34 in norm
+    # Jitter of norm ~0.8: a copy keeps its source's topic (cosine ~0.8 to it) but copies are
+    # no longer near-duplicates of each other, which no real corpus of 1M projects would be.
+    vectors += rng.normal(0.0, 0.035, vectors.shape).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return facts, vectors.astype(np.float32), base.ids[sources]
 
@@ -269,23 +271,19 @@ def _recall(
     for investor in investors:
         query = matcher.investor_index.vector(investor)
         exact = vectors @ query
-        plain.append(_tie_aware_recall(exact, index.search(query, 10)[0][0]))
+        plain.append(_recall_at_10(exact, index.search(query, 10)[1][0], catalog.ids))
         i = matcher.investors.position(investor)
         allowed = passing(matcher.investors, i, catalog, np.arange(len(catalog)), matcher.settings)
         if allowed.sum() >= 10:
-            found = index.search(query, 10, mask=allowed)[0][0]
-            constrained.append(_tie_aware_recall(np.where(allowed, exact, -np.inf), found))
+            found = index.search(query, 10, mask=allowed)[1][0]
+            constrained.append(_recall_at_10(np.where(allowed, exact, -np.inf), found, catalog.ids))
     return float(np.mean(plain)), float(np.mean(constrained)) if constrained else float("nan")
 
 
-def _tie_aware_recall(exact_scores: np.ndarray, found_scores: np.ndarray, k: int = 10) -> float:
-    """Share of the k returned items at least as similar as the exact k-th best (minus 1e-5).
-
-    Replicated data holds thousands of near-copies of each demo project; which ten copies come
-    back is arbitrary, so recall is judged on similarity rather than on ids.
-    """
-    kth = np.partition(exact_scores, -k)[-k]
-    return float(np.mean(found_scores[:k] >= kth - 1e-5))
+def _recall_at_10(exact_scores: np.ndarray, found_ids: np.ndarray, ids: np.ndarray) -> float:
+    """Share of the exact top 10 (by id) that the approximate search returned."""
+    truth = ids[np.argpartition(-exact_scores, 10)[:10]]
+    return len(set(truth.tolist()) & set(found_ids.tolist())) / 10
 
 
 def _naive(
@@ -397,7 +395,7 @@ def run_bench(settings: Settings, sizes: Sequence[int], queries: int, say: Say) 
         "## Investor → top-10 projects with constraints, scores and explanations",
         "",
         f"{queries} queries per size over the demo investors, after 20 warm-up queries. Projects are the "
-        "published demo projects replicated with noise (vector jitter ≈ 0.34 in norm, half moved to "
+        "published demo projects replicated with noise (vector jitter ≈ 0.8 in norm, half moved to "
         "another region of the same country, asks × lognormal(0, 0.35), ages 0–720 days). Naive = "
         "cosine over a pandas frame of vectors, row by row (itertuples), then nlargest, without "
         "constraints or explanations.",
@@ -418,10 +416,10 @@ def run_bench(settings: Settings, sizes: Sequence[int], queries: int, say: Say) 
         say(lines[-1])
     lines += [
         "",
-        "Targets: p95 ≤ 25 ms at 100k projects, ≤ 50 ms at 1M. Recall on replicated data is tie-aware "
-        "(a returned project counts if it is at least as similar as the exact 10th best), because each demo "
-        "project has thousands of near-copies; plain = without constraints, constrained = with each "
-        "investor's hard constraints (the graph walk filtered by a bitmap).",
+        "Targets: p95 ≤ 25 ms at 100k projects, ≤ 50 ms at 1M. Recall@10 against exact search over the "
+        "same vectors: plain = without constraints, constrained = with each investor's hard constraints "
+        "(the graph walk filtered by a bitmap). Replicated data is harder for a graph index than real "
+        "text (hundreds of copies per topic); the target recall is checked on real embeddings below.",
         "",
         "## Approximate search on real embeddings",
         "",
