@@ -15,6 +15,7 @@ from datetime import datetime
 
 import numpy as np
 
+from hub.curation import completeness
 from hub.models import Investor, Project
 from hub.reference import Reference
 from hub.vocab import AifcLink, Instrument, Language, Stage, slugs
@@ -84,20 +85,6 @@ class ProjectFacts:
     completeness: float  # 0..1
 
 
-def project_completeness(project: Project) -> float:
-    """Share of the optional passport parts that are filled in, 0..1."""
-    checks = [
-        bool(project.city),
-        project.total_cost is not None,
-        bool(project.sdgs),
-        project.jobs_created is not None,
-        project.expected_irr_pct is not None or project.payback_years is not None,
-        len(project.description) >= 400,
-        project.aifc_link == AifcLink.NONE or bool(project.aifc_reference),
-    ]
-    return sum(checks) / len(checks)
-
-
 def project_facts(project: Project, reference: Reference) -> ProjectFacts:
     sectors = tuple(s.slug for s in project.sectors)
     green = any(reference.sectors[s].green for s in sectors) or bool(project.green_certification)
@@ -117,7 +104,7 @@ def project_facts(project: Project, reference: Reference) -> ProjectFacts:
         green=green,
         language=project.language,
         published_at=project.published_at or project.updated_at,
-        completeness=project_completeness(project),
+        completeness=completeness(project)[0],
     )
 
 

@@ -25,7 +25,16 @@ import numpy as np
 
 from embeddings.encoder import Encoder
 from embeddings.index import VectorIndex
-from hub.catalog import INSTRUMENTS, STAGES, InvestorCatalog, ProjectCatalog, bits, members
+from hub.catalog import (
+    INSTRUMENTS,
+    STAGES,
+    InvestorCatalog,
+    InvestorFacts,
+    ProjectCatalog,
+    ProjectFacts,
+    bits,
+    members,
+)
 from hub.reference import Reference
 
 FACTORS = ("semantic", "sector", "region", "ticket", "stage", "esg", "aifc", "freshness", "completeness")
@@ -636,6 +645,32 @@ class Matcher:
             for q, c in zip(positions, cosine, strict=True)
         ]
         return MatchResult(items=items, passing=passing_count, requested=top)
+
+    # --- listings, counts and previews ---------------------------------------------------
+
+    def browse_projects(self, filters: ProjectFilters | None = None, limit: int = 50) -> list[ProjectFacts]:
+        """Published projects passing ``filters``, newest first (no text query)."""
+        allowed = filters.mask(self.projects) if filters else np.ones(len(self.projects), dtype=bool)
+        rows = np.flatnonzero(allowed)
+        newest = rows[np.argsort(-self.projects.published[rows], kind="stable")][:limit]
+        return [self.projects.facts[int(r)] for r in newest]
+
+    def count_projects_for(self, investor: InvestorFacts) -> int:
+        """How many published projects pass the hard constraints of an (edited) mandate."""
+        one = InvestorCatalog(self.investors.places, [investor])
+        return int(passing(one, 0, self.projects, np.arange(len(self.projects)), self.settings).sum())
+
+    def likely_investors(
+        self, project: ProjectFacts, text: str, top: int = 10
+    ) -> list[tuple[InvestorFacts, float]]:
+        """Investors whose mandate a (draft) project passes, most similar thesis first."""
+        one = ProjectCatalog(self.projects.places, [project])
+        allowed = passing(self.investors, np.arange(len(self.investors)), one, 0, self.settings)
+        if not allowed.any():
+            return []
+        query = self.encoder.encode([text])[0]
+        positions, cosine = self._search(self.investor_index, self.investors, query, allowed, top)
+        return [(self.investors.facts[int(p)], float(c)) for p, c in zip(positions, cosine, strict=True)]
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -284,6 +284,56 @@ class Interest(Base):
     project: Mapped[Project] = relationship(back_populates="interests")
 
 
+class ProjectReview(Base):
+    """A staff decision on a passport, with a structured reason the owner sees."""
+
+    __tablename__ = "project_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(254))
+    decision: Mapped[str] = mapped_column(String(20))  # vocab.ReviewDecision
+    reason: Mapped[str | None] = mapped_column(String(40))  # vocab.ReviewReason
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AifcVerification(Base):
+    """Staff's check of a project's claimed AIFC link."""
+
+    __tablename__ = "aifc_verifications"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    verified: Mapped[bool] = mapped_column(Boolean)
+    verified_by: Mapped[str] = mapped_column(String(254))
+    note: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Introduction(Base):
+    """The owner accepted an investor's interest: both sides now see each other's contacts."""
+
+    __tablename__ = "introductions"
+
+    interest_id: Mapped[int] = mapped_column(ForeignKey("interests.id", ondelete="CASCADE"), primary_key=True)
+    accepted_by: Mapped[str] = mapped_column(String(254))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedSearch(Base):
+    """An investor's saved search; ``last_seen_at`` marks what counts as new."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str | None] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEvent(Base):
     """One thing somebody did to the data: who, what, to which row, when."""
 

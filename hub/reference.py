@@ -54,11 +54,13 @@ class SectorRef(Named):
     nace_section: str
     nace_codes: tuple[str, ...]
     green: bool
+    keywords: str = ""  # English words that describe the sector, for suggestions
 
 
 @dataclass(frozen=True)
 class SdgRef(Named):
     number: int
+    keywords: str = ""
 
 
 class UnknownCurrency(KeyError):
@@ -166,6 +168,7 @@ def load_reference(folder: Path) -> Reference:
             nace_section=row["nace_section"],
             nace_codes=_split(row["nace_codes"]),
             green=row["green"].strip().lower() == "true",
+            keywords=row.get("keywords", ""),
         )
         for row in _rows(folder / "sectors.csv")
     }
@@ -175,6 +178,7 @@ def load_reference(folder: Path) -> Reference:
             name_en=row["name_en"],
             name_ru=row["name_ru"],
             name_kk=row["name_kk"],
+            keywords=row.get("keywords", ""),
         )
         for row in _rows(folder / "sdgs.csv")
     }

@@ -11,12 +11,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from hub.models import (
     Account,
+    AifcVerification,
     AuditEvent,
     Country,
+    Interest,
+    Introduction,
     Investor,
     Project,
     ProjectConfidential,
+    ProjectReview,
     Region,
+    SavedSearch,
     Sdg,
     Sector,
     project_sectors,
@@ -317,6 +322,89 @@ def link_project_owner(session: Session, external_id: str, account_id: int) -> N
     project = project_by_external_id(session, external_id)
     if project is not None and project.owner_account_id is None:
         project.owner_account_id = account_id
+
+
+def interest_between(session: Session, investor_id: int, project_id: int) -> Interest | None:
+    return session.scalar(
+        select(Interest).where(Interest.investor_id == investor_id, Interest.project_id == project_id)
+    )
+
+
+def interests_of_investor(session: Session, investor_id: int) -> Sequence[Interest]:
+    """An investor's interests with their projects, most recently changed first."""
+    return session.scalars(
+        select(Interest)
+        .where(Interest.investor_id == investor_id)
+        .options(selectinload(Interest.project))
+        .order_by(Interest.updated_at.desc(), Interest.id.desc())
+    ).all()
+
+
+def interests_in_projects(session: Session, project_ids: Sequence[int]) -> Sequence[Interest]:
+    """Interests in the given projects with their investors, newest first."""
+    if not project_ids:
+        return []
+    return session.scalars(
+        select(Interest)
+        .where(Interest.project_id.in_(list(project_ids)))
+        .options(selectinload(Interest.investor), selectinload(Interest.project))
+        .order_by(Interest.updated_at.desc(), Interest.id.desc())
+    ).all()
+
+
+def introduced_interest_ids(session: Session, interest_ids: Sequence[int]) -> set[int]:
+    if not interest_ids:
+        return set()
+    rows = session.scalars(
+        select(Introduction.interest_id).where(Introduction.interest_id.in_(list(interest_ids)))
+    )
+    return set(rows)
+
+
+def reviews_of(session: Session, project_id: int) -> Sequence[ProjectReview]:
+    """Staff decisions on a project, newest first."""
+    return session.scalars(
+        select(ProjectReview).where(ProjectReview.project_id == project_id).order_by(ProjectReview.id.desc())
+    ).all()
+
+
+def accounts_with_role(session: Session, role: str) -> Sequence[Account]:
+    """Accounts of one role, by display name."""
+    return session.scalars(select(Account).where(Account.role == role).order_by(Account.display_name)).all()
+
+
+def projects_of_owner(session: Session, account_id: int) -> Sequence[Project]:
+    """An owner's project passports, newest first, with sectors and confidential parts loaded."""
+    return session.scalars(
+        select(Project)
+        .where(Project.owner_account_id == account_id)
+        .options(
+            selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.confidential)
+        )
+        .order_by(Project.id.desc())
+    ).all()
+
+
+def projects_in_status(session: Session, statuses: Sequence[str]) -> Sequence[Project]:
+    """Projects in any of ``statuses``, oldest submission first (the curation queue)."""
+    return session.scalars(
+        select(Project)
+        .where(Project.status.in_(list(statuses)))
+        .options(
+            selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.confidential)
+        )
+        .order_by(Project.submitted_at.is_(None), Project.submitted_at, Project.id)
+    ).all()
+
+
+def aifc_verification(session: Session, project_id: int) -> AifcVerification | None:
+    return session.get(AifcVerification, project_id)
+
+
+def saved_searches_of(session: Session, account_id: int) -> Sequence[SavedSearch]:
+    return session.scalars(
+        select(SavedSearch).where(SavedSearch.account_id == account_id).order_by(SavedSearch.id)
+    ).all()
 
 
 def record_event(

@@ -103,3 +103,22 @@ class DeclineReason(StrEnum):
 def slugs(vocabulary: type[StrEnum]) -> list[str]:
     """All slugs of a vocabulary, in declaration order."""
     return [member.value for member in vocabulary]
+
+
+class ReviewDecision(StrEnum):
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+
+
+class ReviewReason(StrEnum):
+    """Structured reasons staff give when a passport is sent back or rejected."""
+
+    INCOMPLETE = "incomplete"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_ELIGIBLE = "not_eligible"
+    DUPLICATE = "duplicate"
+    AIFC_LINK_UNVERIFIED = "aifc_link_unverified"
+    UNCLEAR_FINANCIALS = "unclear_financials"
+    QUALITY = "quality"
+    OTHER = "other"

@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from hub import repository
-from hub.context import Hub, open_hub
+from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
+from hub.engine import MatchingEngine, open_engine
+from hub.matching import Matcher
+from hub.suggest import Suggester
 from hub.ui.i18n import t
+
+_refresh_lock = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
 def get_hub() -> Hub:
     """The database engine, session factory and reference data for this server."""
     return open_hub()
+
+
+@st.cache_resource(show_spinner=False)
+def get_engine(_hub: Hub) -> MatchingEngine:
+    """The encoder, both vector indexes and the catalogs, built once per server process."""
+    bar = st.progress(0.0, text=t("start.index"))
+
+    def progress(what: str, done: int, total: int) -> None:
+        bar.progress(
+            min(1.0, done / max(total, 1)), text=t("start.index_progress", what=what, done=done, total=total)
+        )
+
+    engine = open_engine(_hub, open_encoder(_hub.settings), progress)
+    bar.empty()
+    return engine
+
+
+def matcher() -> Matcher:
+    engine = get_engine(get_hub())
+    assert engine.matcher is not None
+    return engine.matcher
+
+
+def refresh_matcher() -> Matcher:
+    """After a write: bring indexes and catalogs up to date (one refresh at a time)."""
+    engine = get_engine(get_hub())
+    with _refresh_lock:
+        return engine.refresh()
+
+
+@st.cache_resource(show_spinner=False)
+def get_suggester(_hub: Hub) -> Suggester:
+    return Suggester(get_engine(_hub).encoder, _hub.reference)
 
 
 def ensure_demo_data(hub: Hub) -> None:

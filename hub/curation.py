@@ -1,0 +1,214 @@
+"""The listing workflow: who may move a project passport from which status to which, and why.
+
+draft -> submitted (owner) -> in_review (staff) -> published | changes_requested | rejected
+(staff, with a structured reason); changes_requested -> submitted (owner, after editing);
+published -> archived (owner or staff). Every move is stamped, audited and, for staff
+decisions, kept as a review the owner can read. Also: completeness, the published admission
+criteria (eligibility pre-check) and AIFC-link verification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from hub import repository
+from hub.models import AifcVerification, Project, ProjectReview, utcnow
+from hub.reference import Reference
+from hub.schemas import ProjectIn
+from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
+
+# The admission criteria, published on the submit page (in the spirit of the InvestEU portal).
+MIN_ASK_USD = Decimal(50_000)
+MAX_ASK_USD = Decimal(2_000_000_000)
+MIN_DESCRIPTION = 300
+
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (Status.DRAFT, Status.SUBMITTED): {Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN},
+    (Status.CHANGES_REQUESTED, Status.SUBMITTED): {Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN},
+    (Status.SUBMITTED, Status.IN_REVIEW): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.SUBMITTED, Status.PUBLISHED): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.IN_REVIEW, Status.PUBLISHED): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.SUBMITTED, Status.CHANGES_REQUESTED): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.IN_REVIEW, Status.CHANGES_REQUESTED): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.SUBMITTED, Status.REJECTED): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.IN_REVIEW, Status.REJECTED): {Role.HUB_STAFF, Role.ADMIN},
+    (Status.PUBLISHED, Status.ARCHIVED): {Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN},
+}
+
+
+class WorkflowError(ValueError):
+    """A move the workflow does not allow; the message says what is allowed instead."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an account's email (or "cli") and role."""
+
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    passed: bool
+    message: str
+
+
+def allowed_moves(status: str, role: str) -> list[str]:
+    """The statuses ``role`` may move a passport in ``status`` to."""
+    return [to for (start, to), roles in TRANSITIONS.items() if start == status and role in roles]
+
+
+def move(
+    session: Session,
+    project: Project,
+    to: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    note: str | None = None,
+) -> Project:
+    """Move ``project`` to status ``to`` if the workflow allows ``actor`` to; audit it."""
+    start = project.status
+    roles = TRANSITIONS.get((start, to))
+    if roles is None:
+        options = ", ".join(allowed_moves(start, actor.role)) or "none"
+        raise WorkflowError(f"a {start} passport cannot become {to}; possible next steps for you: {options}")
+    if actor.role not in roles:
+        raise WorkflowError(f"only {' or '.join(sorted(roles))} may move a passport from {start} to {to}")
+    if (
+        actor.role == Role.PROJECT_OWNER
+        and project.owner_account is not None
+        and project.owner_account.email != actor.email
+    ):
+        raise WorkflowError("only the owner of this passport may do that")
+    decision = {
+        Status.PUBLISHED: ReviewDecision.APPROVE,
+        Status.CHANGES_REQUESTED: ReviewDecision.REQUEST_CHANGES,
+        Status.REJECTED: ReviewDecision.REJECT,
+    }.get(to)
+    if decision in (ReviewDecision.REQUEST_CHANGES, ReviewDecision.REJECT):
+        if reason not in {r.value for r in ReviewReason}:
+            raise WorkflowError(
+                f"say why: choose a reason ({', '.join(r.value for r in ReviewReason)}) "
+                "so the owner knows what to fix"
+            )
+        if not (note or "").strip():
+            raise WorkflowError(
+                "add a note for the owner: what exactly should change, or why it was rejected"
+            )
+    now = utcnow()
+    project.status = to
+    if to == Status.SUBMITTED:
+        project.submitted_at = now
+    if to == Status.PUBLISHED:
+        project.published_at = now
+    if decision is not None:
+        session.add(
+            ProjectReview(
+                project_id=project.id,
+                reviewer=actor.email,
+                decision=decision,
+                reason=reason,
+                note=(note or "").strip() or None,
+            )
+        )
+    repository.record_event(
+        session,
+        actor=actor.email,
+        action=f"project.{to}",
+        entity_type="project",
+        entity_id=project.id,
+        details={"from": start, "to": to, "reason": reason, "note": note},
+    )
+    session.flush()
+    return project
+
+
+def verify_aifc_link(
+    session: Session, project: Project, actor: Actor, *, verified: bool, note: str | None
+) -> None:
+    """Record staff's check of the project's claimed AIFC link."""
+    if actor.role not in (Role.HUB_STAFF, Role.ADMIN):
+        raise WorkflowError("only hub staff verify AIFC links")
+    if project.aifc_link == AifcLink.NONE:
+        raise WorkflowError("this project claims no AIFC link: there is nothing to verify")
+    session.merge(
+        AifcVerification(
+            project_id=project.id, verified=verified, verified_by=actor.email, note=note, verified_at=utcnow()
+        )
+    )
+    repository.record_event(
+        session,
+        actor=actor.email,
+        action="project.aifc_verified" if verified else "project.aifc_not_verified",
+        entity_type="project",
+        entity_id=project.id,
+        details={"link": project.aifc_link, "reference": project.aifc_reference, "note": note},
+    )
+
+
+def eligibility(project: ProjectIn, reference: Reference) -> list[Criterion]:
+    """The published admission criteria, checked against a (valid) passport."""
+    ask_usd = reference.fx.to_usd(project.funding_ask, project.currency)
+    region = reference.regions[project.region]
+    priority = [s for s in project.sectors if s in reference.sectors]
+    return [
+        Criterion(
+            "location",
+            True,
+            f"{region.name_en} is in the hub's region (Kazakhstan, Central Asia, Russian border regions)",
+        ),
+        Criterion(
+            "sector",
+            bool(priority),
+            "a priority sector is named" if priority else "name at least one of the hub's sectors",
+        ),
+        Criterion(
+            "size",
+            MIN_ASK_USD <= ask_usd <= MAX_ASK_USD,
+            f"ask of about USD {ask_usd:,.0f} is within USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}"
+            if MIN_ASK_USD <= ask_usd <= MAX_ASK_USD
+            else f"ask of about USD {ask_usd:,.0f} is outside USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}",
+        ),
+        Criterion(
+            "description",
+            len(project.description) >= MIN_DESCRIPTION,
+            "the description explains the project"
+            if len(project.description) >= MIN_DESCRIPTION
+            else f"write at least {MIN_DESCRIPTION} characters of description "
+            f"(now {len(project.description)}): problem, solution, business model, use of funds",
+        ),
+        Criterion(
+            "impact",
+            bool(project.sdgs),
+            "SDGs are named" if project.sdgs else "name the SDGs the project contributes to",
+        ),
+    ]
+
+
+def completeness(project: ProjectIn | Project) -> tuple[float, list[str]]:
+    """Share (0..1) of the optional passport parts filled in, and what is missing.
+
+    Works on a submitted form (``ProjectIn``) and on a stored row (``Project``) alike."""
+    parts = {
+        "city": bool(project.city),
+        "total cost": project.total_cost is not None,
+        "SDGs": bool(project.sdgs),
+        "jobs created": project.jobs_created is not None,
+        "expected return or payback": project.expected_irr_pct is not None
+        or project.payback_years is not None,
+        f"a description of {MIN_DESCRIPTION}+ characters": len(project.description) >= MIN_DESCRIPTION,
+        "AIFC reference": project.aifc_link == AifcLink.NONE or bool(project.aifc_reference),
+    }
+    missing = [name for name, present in parts.items() if not present]
+    return (len(parts) - len(missing)) / len(parts), missing
+
+
+def reviews_of(session: Session, project_id: int) -> Sequence[ProjectReview]:
+    return repository.reviews_of(session, project_id)
