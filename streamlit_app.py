@@ -5,14 +5,38 @@ from __future__ import annotations
 import streamlit as st
 
 from hub.ui.i18n import t
-from hub.ui.resources import ensure_demo_data, get_hub
+from hub.ui.resources import ensure_demo_data, get_engine, get_hub
+from hub.ui.session import choose_actor
+from hub.vocab import Role
+
+PAGES = "hub/ui/pages"
 
 st.set_page_config(page_title=t("app.title"), page_icon="🤝", layout="wide")
-ensure_demo_data(get_hub())
+hub = get_hub()
+ensure_demo_data(hub)
+get_engine(hub)  # first start: builds the search indexes with a progress bar
+actor = choose_actor(hub)
 
-pages = {
-    t("nav.public"): [
-        st.Page("hub/ui/pages/home.py", title=t("nav.home"), icon="🏠", default=True),
+public = [
+    st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon="🏠", default=True),
+    st.Page(f"{PAGES}/explore.py", title=t("nav.explore"), icon="🔎"),
+    st.Page(f"{PAGES}/aifc.py", title=t("nav.aifc"), icon="🏦"),
+    st.Page(f"{PAGES}/insights.py", title=t("nav.insights"), icon="🗺️"),
+    st.Page(f"{PAGES}/project.py", title=t("nav.project"), icon="📄"),
+]
+by_role = {
+    Role.INVESTOR: [
+        st.Page(f"{PAGES}/investor_matches.py", title=t("nav.matches"), icon="🎯"),
+        st.Page(f"{PAGES}/investor_profile.py", title=t("nav.profile"), icon="🧭"),
+    ],
+    Role.PROJECT_OWNER: [
+        st.Page(f"{PAGES}/owner_submit.py", title=t("nav.submit"), icon="📝"),
+        st.Page(f"{PAGES}/owner_proposals.py", title=t("nav.proposals"), icon="📂"),
+    ],
+    Role.HUB_STAFF: [
+        st.Page(f"{PAGES}/staff_queue.py", title=t("nav.queue"), icon="🗂️"),
     ],
 }
+pages = {t("nav.public"): public, t(f"nav.section.{actor.role}"): by_role[actor.role]}
 st.navigation(pages).run()
+st.sidebar.caption(t("app.disclaimer"))

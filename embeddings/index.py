@@ -242,15 +242,22 @@ class VectorIndex:
         ids_out = np.full((n_q, k), -1, dtype=np.int64)
         if len(rows) == 0 or k <= 0:
             return scores_out, ids_out
-        matrix = self._vectors[: self._size] if len(rows) == self._size else self._vectors[rows]
-        scores = queries @ matrix.T  # (q, rows): cosine similarity of unit vectors
         take = min(k, len(rows))
-        top = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+        if len(rows) * 8 >= self._size:
+            # Many rows qualify: one pass over the whole matrix beats gathering the rows first.
+            scores = queries @ self._vectors[: self._size].T  # (q, rows): cosine of unit vectors
+            scores[:, ~usable] = -np.inf
+            top = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+            row_ids = self._ids[: self._size]
+        else:
+            scores = queries @ self._vectors[rows].T
+            top = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+            row_ids = self._ids[rows]
         top_scores = np.take_along_axis(scores, top, axis=1)
         order = np.argsort(-top_scores, axis=1, kind="stable")
         top = np.take_along_axis(top, order, axis=1)
         scores_out[:, :take] = np.take_along_axis(top_scores, order, axis=1)
-        ids_out[:, :take] = self._ids[rows[top]] if len(rows) != self._size else self._ids[top]
+        ids_out[:, :take] = row_ids[top]
         return scores_out, ids_out
 
     def _search_hnsw(self, queries: np.ndarray, k: int, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -150,7 +150,7 @@ def region_exposure(matcher: Matcher, reference: Reference, top: int = 10) -> li
     places = projects.places
     appearances = np.zeros(len(places.regions), dtype=np.int64)
     for investor_id in matcher.investors.ids:
-        result = matcher.projects_for_investor(int(investor_id), top=top)
+        result = matcher.projects_for_investor(int(investor_id), top=top, explain=False)
         for match in result.items:
             appearances[projects.region[projects.position(match.id)]] += 1
     listings = np.bincount(projects.region, minlength=len(places.regions))

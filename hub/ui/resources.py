@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import streamlit as st
 
-from hub import repository
+from hub import insights, repository
 from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
@@ -44,11 +45,27 @@ def matcher() -> Matcher:
     return engine.matcher
 
 
-def refresh_matcher() -> Matcher:
+def refresh_matcher(progress: Callable[[str, int, int], None] | None = None) -> Matcher:
     """After a write: bring indexes and catalogs up to date (one refresh at a time)."""
     engine = get_engine(get_hub())
     with _refresh_lock:
-        return engine.refresh()
+        return engine.refresh(progress)
+
+
+def last_refresh_reports() -> list[str]:
+    return [report.summary() for report in get_engine(get_hub()).reports]
+
+
+def region_exposure() -> list[insights.Exposure]:
+    """Regions' share of investors' top 10s (one match per investor), cached per index state."""
+    current = matcher()
+    key = (current.project_index.revision, current.investor_index.revision, len(current.projects))
+    return _exposure(key)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _exposure(key: tuple[int, int, int]) -> list[insights.Exposure]:
+    return insights.region_exposure(matcher(), get_hub().reference)
 
 
 @st.cache_resource(show_spinner=False)

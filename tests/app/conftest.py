@@ -1,4 +1,4 @@
-"""App tests run the real Streamlit script against a database of their own."""
+"""App tests run the real Streamlit script against a data folder of their own."""
 
 from __future__ import annotations
 
@@ -16,28 +16,36 @@ from hub.config import PROJECT_ROOT, get_settings
 def _reset() -> None:
     get_settings.cache_clear()
     st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _point_at(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite:///{folder / 'hub.db'}")
+    monkeypatch.setenv("HUB_DATA_DIR", str(folder))
+    _reset()
 
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """Point the app at an empty SQLite file in this test's folder."""
-    monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite:///{tmp_path / 'hub.db'}")
-    monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path))
-    _reset()
+    """An empty data folder: the app starts as on a new machine."""
+    _point_at(monkeypatch, tmp_path)
     yield tmp_path
     _reset()
 
 
 @pytest.fixture
-def seeded_app_env(app_env: Path, seeded_template: Path) -> Path:
-    """As app_env, with the demo data already loaded."""
-    shutil.copy(seeded_template, app_env / "hub.db")
-    return app_env
+def seeded_app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, indexed_template: Path) -> Iterator[Path]:
+    """A private copy of the demo database with its search indexes and embedding cache."""
+    folder = tmp_path / "data"
+    shutil.copytree(indexed_template, folder)
+    _point_at(monkeypatch, folder)
+    yield folder
+    _reset()
 
 
 @pytest.fixture
 def make_app() -> Callable[[], AppTest]:
     def make() -> AppTest:
-        return AppTest.from_file(str(PROJECT_ROOT / "streamlit_app.py"), default_timeout=120)
+        return AppTest.from_file(str(PROJECT_ROOT / "streamlit_app.py"), default_timeout=180)
 
     return make

@@ -1,4 +1,4 @@
-"""Home: what the hub is, and the headline figures."""
+"""Home: what the hub is, the headline figures and a quick search."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import streamlit as st
 
 from hub import insights
 from hub.ui.charts import horizontal_bars
+from hub.ui.components import usd
 from hub.ui.i18n import t
 from hub.ui.resources import get_hub
 
@@ -14,16 +15,23 @@ st.title(t("app.title"))
 st.caption(t("app.tagline"))
 st.write(t("home.intro"))
 
+with st.form("quick_search"):
+    query = st.text_input(t("home.search"), placeholder=t("explore.placeholder"), key="home_query")
+    if st.form_submit_button(t("home.search_button")) and query.strip():
+        st.session_state["explore_query"] = query
+        st.switch_page("hub/ui/pages/explore.py")
+
 with hub.sessions() as session:
     figures = insights.headline(session, hub.reference)
     by_country = insights.projects_per_country(session, hub.reference)
     by_sector = insights.projects_per_sector(session, hub.reference)
 
-columns = st.columns(4)
+columns = st.columns(5)
 columns[0].metric(t("home.published"), f"{figures.published_projects:,}")
 columns[1].metric(t("home.investors"), f"{figures.active_investors:,}")
-columns[2].metric(t("home.sought"), f"{figures.capital_sought_usd / 1_000_000:,.0f} M")
-columns[3].metric(t("home.capacity"), f"{figures.ticket_capacity_usd / 1_000_000:,.0f} M")
+columns[2].metric(t("home.sought"), usd(float(figures.capital_sought_usd)))
+columns[3].metric(t("home.capacity"), usd(float(figures.ticket_capacity_usd)))
+columns[4].metric(t("home.countries"), f"{figures.countries} · {figures.regions} {t('home.regions_short')}")
 st.caption(t("home.fx_note", day=hub.reference.fx.as_of.isoformat()))
 
 left, right = st.columns(2)

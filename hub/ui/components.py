@@ -1,0 +1,153 @@
+"""Small rendering helpers shared by the pages (widgets in, domain objects out)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from hub.catalog import ProjectFacts
+from hub.matching import Match, ProjectFilters
+from hub.reference import Reference
+from hub.ui.charts import factor_bars
+from hub.ui.i18n import t
+from hub.vocab import Instrument, Language, Stage, slugs
+
+
+def usd(amount: float) -> str:
+    if amount >= 1e9:
+        return f"USD {amount / 1e9:,.2f} bn"
+    if amount >= 1e6:
+        return f"USD {amount / 1e6:,.1f} M"
+    return f"USD {amount / 1e3:,.0f} k"
+
+
+def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) -> ProjectFilters:
+    """The project filters, in an expander; returns what is chosen."""
+    with st.expander(t("filters.title"), expanded=False):
+        left, middle, right = st.columns(3)
+        countries = left.multiselect(
+            t("filters.country"),
+            sorted(reference.countries),
+            format_func=lambda c: reference.countries[c].name_en,
+            key=f"{key}_countries",
+        )
+        regions = left.multiselect(
+            t("filters.region"),
+            sorted(
+                r for r in reference.regions if not countries or reference.regions[r].country in countries
+            ),
+            format_func=lambda r: reference.regions[r].name_en,
+            key=f"{key}_regions",
+        )
+        sectors = middle.multiselect(
+            t("filters.sector"),
+            sorted(reference.sectors),
+            format_func=lambda s: reference.sectors[s].name_en,
+            key=f"{key}_sectors",
+        )
+        sdgs = middle.multiselect(
+            t("filters.sdg"),
+            sorted(reference.sdgs),
+            format_func=lambda n: f"{n}. {reference.sdgs[n].name_en}",
+            key=f"{key}_sdgs",
+        )
+        stages = right.multiselect(
+            t("filters.stage"), slugs(Stage), format_func=lambda s: t(f"stage.{s}"), key=f"{key}_stages"
+        )
+        instruments = right.multiselect(
+            t("filters.instrument"),
+            slugs(Instrument),
+            format_func=lambda s: t(f"instrument.{s}"),
+            key=f"{key}_instruments",
+        )
+        low, high = st.slider(
+            t("filters.ask"), min_value=0.0, max_value=500.0, value=(0.0, 500.0), step=0.5, key=f"{key}_ask"
+        )
+        languages = left.multiselect(
+            t("filters.language"),
+            slugs(Language),
+            format_func=lambda s: t(f"language.{s}"),
+            key=f"{key}_languages",
+        )
+        aifc_only = with_aifc and right.toggle(t("filters.aifc_only"), key=f"{key}_aifc")
+    return ProjectFilters(
+        countries=tuple(countries),
+        regions=tuple(regions),
+        sectors=tuple(sectors),
+        sdgs=tuple(sdgs),
+        stages=tuple(stages),
+        instruments=tuple(instruments),
+        ask_min_usd=low * 1e6 if low > 0 else None,
+        ask_max_usd=high * 1e6 if high < 500 else None,
+        aifc_only=bool(aifc_only),
+        languages=tuple(languages),
+    )
+
+
+def facts_line(facts: ProjectFacts, reference: Reference) -> str:
+    region = reference.regions[facts.region]
+    sectors = ", ".join(reference.sectors[s].name_en for s in facts.sectors)
+    aifc = f" · {t('aifc.' + facts.aifc_link)}" if facts.aifc_link != "none" else ""
+    return (
+        f"{region.name_en} ({region.country}) · {sectors} · {t('stage.' + facts.stage)} · "
+        f"{t('card.ask')} {usd(facts.ask_usd)}{aifc}"
+    )
+
+
+def match_card(match: Match, facts: ProjectFacts | None, reference: Reference, *, rank: int) -> None:
+    """A ranked match: title, facts, score, factor bar, explanation and evidence."""
+    st.markdown(f"**{rank}. {match.label}**")
+    if facts is not None:
+        st.caption(facts_line(facts, reference))
+    left, right = st.columns([1, 4])
+    left.metric(t("card.score"), f"{match.score:.2f}")
+    right.plotly_chart(factor_bars(match), key=f"factors_{match.id}_{rank}", config={"displayModeBar": False})
+    for sentence, similarity in match.evidence:
+        st.markdown(
+            f"> {sentence}  \n<small>{t('card.similarity')} {similarity:.2f}</small>", unsafe_allow_html=True
+        )
+    with st.expander(t("card.why")):
+        st.write(match.explanation())
+
+
+def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel downloads of a table."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("export.csv"),
+        frame.to_csv(index=False).encode("utf-8"),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+    )
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    right.download_button(
+        t("export.xlsx"),
+        buffer.getvalue(),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+
+
+def facts_table(rows: Sequence[ProjectFacts], reference: Reference) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                t("table.id"): f.external_id,
+                t("table.title"): f.title,
+                t("table.region"): reference.regions[f.region].name_en,
+                t("table.country"): f.country,
+                t("table.sectors"): ", ".join(reference.sectors[s].name_en for s in f.sectors),
+                t("table.stage"): t(f"stage.{f.stage}"),
+                t("table.ask_usd"): round(f.ask_usd),
+                t("table.aifc"): t(f"aifc.{f.aifc_link}"),
+                t("table.language"): f.language,
+            }
+            for f in rows
+        ]
+    )

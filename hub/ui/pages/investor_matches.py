@@ -1,0 +1,159 @@
+"""Investor — my matches: ranked, explained projects; why not higher; interests; saved searches."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from hub import repository
+from hub.curation import WorkflowError
+from hub.interest import express, next_stages
+from hub.searches import filters_from_json, mark_seen, new_since_last_visit, save_search
+from hub.ui.components import download_buttons, facts_line, filter_widgets, match_card
+from hub.ui.i18n import t
+from hub.ui.resources import get_hub, matcher
+from hub.ui.session import require_role
+from hub.vocab import DeclineReason, Role
+
+hub = get_hub()
+reference = hub.reference
+actor = require_role(Role.INVESTOR)
+if actor.investor_id is None or matcher().investors.position(actor.investor_id) is None:
+    st.warning(t("matches.inactive"))
+    st.stop()
+projects = matcher().projects
+st.title(t("matches.title"))
+st.caption(actor.display_name)
+
+filters = filter_widgets(reference, "matches")
+top = st.slider(t("matches.top"), 5, 50, 10, key="matches_top")
+result = matcher().projects_for_investor(actor.investor_id, top=top, filters=filters)
+st.caption(t("matches.passing", passing=result.passing))
+if result.note:
+    st.warning(result.note)
+
+tab_matches, tab_interests, tab_why, tab_saved = st.tabs(
+    [t("matches.tab_matches"), t("matches.tab_interests"), t("matches.tab_why"), t("matches.tab_saved")]
+)
+
+with tab_matches:
+    for rank, match in enumerate(result.items, start=1):
+        with st.container(border=True):
+            match_card(match, projects.facts[projects.position(match.id)], reference, rank=rank)
+            left, right = st.columns(2)
+            if left.button(t("matches.shortlist"), key=f"shortlist_{match.id}"):
+                try:
+                    with hub.sessions.begin() as session:
+                        express(session, actor.investor_id, match.id, "watching", actor)
+                    st.toast(t("matches.shortlisted", title=match.label))
+                except WorkflowError as error:
+                    st.error(str(error))
+            if right.button(t("matches.open"), key=f"open_match_{match.id}"):
+                st.session_state["project_id"] = match.id
+                st.switch_page("hub/ui/pages/project.py")
+    if result.items:
+        table = pd.DataFrame(
+            [
+                {
+                    t("table.rank"): rank,
+                    t("table.id"): m.external_id,
+                    t("table.title"): m.label,
+                    t("table.score"): round(m.score, 3),
+                    **{t(f"factor.{k}"): round(v, 3) for k, v in m.factors.items()},
+                    t("table.explanation"): m.explanation(),
+                }
+                for rank, m in enumerate(result.items, start=1)
+            ]
+        )
+        download_buttons(table, "hubmatch_matches", "matches")
+
+with tab_interests:
+    with hub.sessions() as session:
+        interests = [
+            (i.id, i.project_id, i.project.title, i.stage, i.decline_reason)
+            for i in repository.interests_of_investor(session, actor.investor_id)
+        ]
+    if not interests:
+        st.info(t("interests.none"))
+    for interest_id, project_id, title, stage, reason in interests:
+        with st.container(border=True):
+            st.markdown(
+                f"**{title}** — {t(f'interest.{stage}')}" + (f" ({t(f'decline.{reason}')})" if reason else "")
+            )
+            options = next_stages(stage)
+            if not options:
+                continue
+            with st.form(f"interest_form_{interest_id}"):
+                chosen = st.selectbox(
+                    t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}")
+                )
+                why = st.selectbox(
+                    t("interest.reason"),
+                    [None, *[r.value for r in DeclineReason]],
+                    format_func=lambda r: "—" if r is None else t(f"decline.{r}"),
+                )
+                note = st.text_input(t("interest.note"))
+                if st.form_submit_button(t("interest.save")):
+                    try:
+                        with hub.sessions.begin() as session:
+                            express(
+                                session,
+                                actor.investor_id,
+                                project_id,
+                                chosen,
+                                actor,
+                                reason=why,
+                                note=note or None,
+                            )
+                        st.success(t("interest.saved", stage=t(f"interest.{chosen}")))
+                        st.rerun()
+                    except WorkflowError as error:
+                        st.error(str(error))
+
+with tab_why:
+    st.write(t("why.intro"))
+    choice = st.selectbox(
+        t("why.project"),
+        [int(i) for i in projects.ids],
+        format_func=lambda i: projects.facts[projects.position(i)].title,
+        index=None,
+        key="why_project",
+    )
+    if choice is not None:
+        explained = matcher().explain_pair(actor.investor_id, choice)
+        ranked = {m.id: n for n, m in enumerate(result.items, start=1)}
+        if choice in ranked:
+            st.success(t("why.ranked", rank=ranked[choice]))
+        elif not explained.passed:
+            st.error(t("why.fails"))
+        else:
+            lowest = result.items[-1].score if result.items else 0.0
+            st.warning(t("why.below", score=f"{explained.score:.2f}", lowest=f"{lowest:.2f}"))
+        match_card(
+            explained, projects.facts[projects.position(choice)], reference, rank=ranked.get(choice, 0)
+        )
+
+with tab_saved:
+    with st.form("save_search"):
+        name = st.text_input(t("saved.name"))
+        query = st.text_input(t("saved.query"))
+        if st.form_submit_button(t("saved.save")):
+            try:
+                with hub.sessions.begin() as session:
+                    save_search(session, actor.account_id, name, query, filters)
+                st.success(t("saved.done", name=name))
+            except ValueError as error:
+                st.error(str(error))
+    with hub.sessions() as session:
+        searches = repository.saved_searches_of(session, actor.account_id)
+        for search in searches:
+            new = new_since_last_visit(matcher(), search)
+            with st.expander(t("saved.entry", name=search.name, new=len(new)), expanded=bool(new)):
+                st.caption(str(filters_from_json(search.filters)))
+                for facts in new:
+                    st.markdown(f"- **{facts.title}** — {facts_line(facts, reference)}")
+                if st.button(t("saved.seen"), key=f"seen_{search.id}"):
+                    with hub.sessions.begin() as writing:
+                        stored = writing.merge(search)
+                        mark_seen(stored)
+                    st.rerun()

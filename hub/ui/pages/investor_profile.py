@@ -1,0 +1,132 @@
+"""Investor — my profile: edit the mandate, with a live count of the projects that pass it."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import streamlit as st
+
+from hub import repository
+from hub.catalog import InvestorFacts
+from hub.importing import investor_row
+from hub.schemas import InvalidInput, validate_investor
+from hub.ui.i18n import t
+from hub.ui.resources import get_hub, matcher, refresh_matcher
+from hub.ui.session import require_role
+from hub.vocab import Instrument, Stage, slugs
+
+hub = get_hub()
+reference = hub.reference
+actor = require_role("investor")
+with hub.sessions() as session:
+    investor = repository.find_investor(session, actor.investor_id) if actor.investor_id else None
+    if investor is None:
+        st.warning(t("matches.inactive"))
+        st.stop()
+    current = investor_row(investor)
+
+st.title(t("profile.title"))
+st.caption(current["name"])
+key = f"profile_{current['external_id']}"
+thesis = st.text_area(t("profile.thesis"), current["thesis"], height=200, key=f"{key}_thesis")
+left, right = st.columns(2)
+sectors = left.multiselect(
+    t("filters.sector"),
+    sorted(reference.sectors),
+    default=current["sectors"],
+    format_func=lambda s: reference.sectors[s].name_en,
+    key=f"{key}_sectors",
+)
+excluded = right.multiselect(
+    t("profile.excluded"),
+    sorted(reference.sectors),
+    default=current["excluded_sectors"],
+    format_func=lambda s: reference.sectors[s].name_en,
+    key=f"{key}_excluded",
+)
+places = sorted(reference.countries) + sorted(reference.regions)
+regions = st.multiselect(
+    t("profile.regions"),
+    places,
+    default=current["regions"],
+    format_func=lambda c: (
+        reference.countries[c].name_en + t("profile.whole_country")
+        if c in reference.countries
+        else reference.regions[c].name_en
+    ),
+    key=f"{key}_regions",
+)
+stages = left.multiselect(
+    t("filters.stage"),
+    slugs(Stage),
+    default=current["stages"],
+    format_func=lambda s: t(f"stage.{s}"),
+    key=f"{key}_stages",
+)
+instruments = right.multiselect(
+    t("filters.instrument"),
+    slugs(Instrument),
+    default=current["instruments"],
+    format_func=lambda s: t(f"instrument.{s}"),
+    key=f"{key}_instruments",
+)
+low_col, high_col, currency_col = st.columns(3)
+ticket_min = low_col.text_input(t("profile.ticket_min"), f"{current['ticket_min']:.0f}", key=f"{key}_min")
+ticket_max = high_col.text_input(t("profile.ticket_max"), f"{current['ticket_max']:.0f}", key=f"{key}_max")
+currencies = reference.fx.currencies
+currency = currency_col.selectbox(
+    t("profile.currency"), currencies, index=currencies.index(current["currency"]), key=f"{key}_currency"
+)
+esg = left.toggle(t("profile.esg"), current["esg_mandate"], key=f"{key}_esg")
+
+try:
+    low_usd = float(reference.fx.to_usd(Decimal(ticket_min.replace(",", "")), currency))
+    high_usd = float(reference.fx.to_usd(Decimal(ticket_max.replace(",", "")), currency))
+except InvalidOperation:
+    low_usd = high_usd = None
+if low_usd is not None and stages and instruments and regions:
+    draft = InvestorFacts(
+        id=-1,
+        external_id="draft",
+        name="draft",
+        investor_type=current["investor_type"],
+        stages=tuple(stages),
+        instruments=tuple(instruments),
+        sectors=tuple(sectors),
+        excluded_sectors=tuple(excluded),
+        regions=tuple(r for r in regions if "-" in r),
+        countries=tuple(c for c in regions if "-" not in c),
+        ticket_min_usd=low_usd,
+        ticket_max_usd=high_usd,
+        esg_mandate=esg,
+        aifc_participant=current["aifc_participant"],
+        languages=tuple(current["language"]),
+    )
+    st.metric(t("profile.live_count"), matcher().count_projects_for(draft))
+else:
+    st.info(t("profile.incomplete"))
+
+if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
+    record = {
+        **current,
+        "thesis": thesis,
+        "sectors": sectors,
+        "excluded_sectors": excluded,
+        "regions": regions,
+        "stages": stages,
+        "instruments": instruments,
+        "ticket_min": ticket_min,
+        "ticket_max": ticket_max,
+        "currency": currency,
+        "esg_mandate": esg,
+    }
+    try:
+        data = validate_investor(record, reference)
+    except InvalidInput as invalid:
+        for error in invalid.errors:
+            st.error(f"{t('field.' + error.field)}: {error.message}")
+    else:
+        with hub.sessions.begin() as session:
+            repository.save_investor(session, data, actor=actor.email)
+        refresh_matcher()
+        st.success(t("profile.saved"))

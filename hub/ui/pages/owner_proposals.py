@@ -1,0 +1,74 @@
+"""Project owner — my proposals: status and staff feedback, edits, incoming interest, introductions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hub import repository
+from hub.curation import WorkflowError, move
+from hub.importing import project_row
+from hub.interest import CAN_BE_ACCEPTED, accept, contacts
+from hub.models import Interest
+from hub.ui.i18n import t
+from hub.ui.resources import get_hub, refresh_matcher
+from hub.ui.session import require_role
+from hub.vocab import Status
+
+hub = get_hub()
+actor = require_role("project_owner")
+st.title(t("proposals.title"))
+
+with hub.sessions() as session:
+    projects = repository.projects_of_owner(session, actor.account_id)
+    if not projects:
+        st.info(t("proposals.none"))
+        st.stop()
+    interests = repository.interests_in_projects(session, [p.id for p in projects])
+    introduced = repository.introduced_interest_ids(session, [i.id for i in interests])
+    reviews = {p.id: repository.reviews_of(session, p.id) for p in projects}
+    rows = {p.id: project_row(p) for p in projects}
+
+for project in projects:
+    with st.container(border=True):
+        st.markdown(f"**{project.title}** · `{project.external_id}`")
+        st.caption(t("proposals.status", status=t(f"status.{project.status}")))
+        for review in reviews[project.id]:
+            reason = f" — {t('reason.' + review.reason)}" if review.reason else ""
+            st.info(f"{t('review.' + review.decision)}{reason}: {review.note or ''}")
+        left, right = st.columns(2)
+        if project.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and left.button(
+            t("proposals.edit"), key=f"edit_{project.id}"
+        ):
+            st.session_state["passport"] = {**rows[project.id], "status": project.status}
+            st.session_state["passport_step"] = 0
+            st.session_state["passport_errors"] = {}
+            st.switch_page("hub/ui/pages/owner_submit.py")
+        if project.status == Status.PUBLISHED and right.button(
+            t("proposals.archive"), key=f"archive_{project.id}"
+        ):
+            try:
+                with hub.sessions.begin() as session:
+                    move(session, repository.find_project(session, project.id), Status.ARCHIVED, actor)
+                refresh_matcher()
+                st.rerun()
+            except WorkflowError as error:
+                st.error(str(error))
+        mine = [i for i in interests if i.project_id == project.id]
+        if mine:
+            st.markdown(f"**{t('proposals.interest', n=len(mine))}**")
+        for interest in mine:
+            reason = f" ({t('decline.' + interest.decline_reason)})" if interest.decline_reason else ""
+            st.markdown(f"- {interest.investor.name} — {t('interest.' + interest.stage)}{reason}")
+            if interest.id in introduced:
+                with hub.sessions() as session:
+                    revealed = contacts(session, session.get(Interest, interest.id))
+                st.success(t("proposals.contacts", investor=revealed.investor_contact_email))
+            elif interest.stage in CAN_BE_ACCEPTED and st.button(
+                t("proposals.accept"), key=f"accept_{interest.id}"
+            ):
+                try:
+                    with hub.sessions.begin() as session:
+                        accept(session, session.get(Interest, interest.id), actor)
+                    st.rerun()
+                except WorkflowError as error:
+                    st.error(str(error))

@@ -1,0 +1,293 @@
+"""Project owner — submit a proposal: a multi-step passport with inline checks and a preview."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+from hub import repository
+from hub.catalog import ProjectFacts
+from hub.curation import WorkflowError, completeness, eligibility, move
+from hub.models import utcnow
+from hub.schemas import InvalidInput, ProjectIn, validate_project
+from hub.ui.i18n import t
+from hub.ui.resources import get_hub, get_suggester, matcher, refresh_matcher
+from hub.ui.session import require_role
+from hub.vocab import AifcLink, Instrument, Language, Stage, Status, slugs
+
+STEPS = ("basics", "place", "money", "aifc", "review")
+FIELDS = {
+    "basics": ("title", "summary", "description", "language"),
+    "place": ("country", "region", "city", "sectors", "sdgs"),
+    "money": (
+        "stage",
+        "instruments",
+        "funding_ask",
+        "total_cost",
+        "currency",
+        "expected_irr_pct",
+        "payback_years",
+        "jobs_created",
+    ),
+    "aifc": ("aifc_link", "aifc_reference", "owner_name", "owner_email"),
+    "review": (),
+}
+
+hub = get_hub()
+reference = hub.reference
+actor = require_role("project_owner")
+passport: dict = st.session_state.setdefault(
+    "passport",
+    {
+        "owner_name": actor.display_name,
+        "owner_email": actor.email,
+        "language": "en",
+        "aifc_link": "none",
+        "currency": "USD",
+        "status": "draft",
+        "sectors": [],
+        "sdgs": [],
+        "instruments": [],
+    },
+)
+step = st.session_state.setdefault("passport_step", 0)
+errors: dict[str, str] = st.session_state.get("passport_errors", {})
+
+st.title(t("submit.title"))
+st.progress(
+    (step + 1) / len(STEPS),
+    text=t("submit.step", n=step + 1, total=len(STEPS), name=t(f"submit.{STEPS[step]}")),
+)
+if passport.get("external_id"):
+    st.caption(t("submit.editing", id=passport["external_id"]))
+
+
+def field_error(name: str) -> None:
+    if name in errors:
+        st.error(f"{t('field.' + name)}: {errors[name]}", icon="⚠️")
+
+
+def check() -> ProjectIn | None:
+    """Validate the whole passport; keep the messages by field."""
+    try:
+        valid = validate_project(passport, reference)
+    except InvalidInput as invalid:
+        st.session_state["passport_errors"] = {e.field: e.message for e in invalid.errors}
+        return None
+    st.session_state["passport_errors"] = {}
+    return valid
+
+
+name = STEPS[step]
+if name == "basics":
+    passport["title"] = st.text_input(t("field.title"), passport.get("title", ""), key="p_title")
+    field_error("title")
+    passport["summary"] = st.text_area(
+        t("field.summary"), passport.get("summary", ""), max_chars=300, key="p_summary"
+    )
+    field_error("summary")
+    passport["description"] = st.text_area(
+        t("field.description"), passport.get("description", ""), height=220, key="p_description"
+    )
+    field_error("description")
+    languages = slugs(Language)
+    passport["language"] = st.selectbox(
+        t("field.language"),
+        languages,
+        index=languages.index(passport.get("language", "en")),
+        format_func=lambda x: t(f"language.{x}"),
+        key="p_language",
+    )
+elif name == "place":
+    countries = sorted(reference.countries)
+    passport["country"] = st.selectbox(
+        t("field.country"),
+        countries,
+        index=countries.index(passport.get("country", "KZ")),
+        format_func=lambda c: reference.countries[c].name_en,
+        key="p_country",
+    )
+    regions = sorted(code for code, r in reference.regions.items() if r.country == passport["country"])
+    passport["region"] = st.selectbox(
+        t("field.region"),
+        regions,
+        index=regions.index(passport["region"]) if passport.get("region") in regions else 0,
+        format_func=lambda r: reference.regions[r].name_en,
+        key=f"p_region_{passport['country']}",
+    )
+    field_error("region")
+    passport["city"] = st.text_input(t("field.city"), passport.get("city") or "", key="p_city")
+    text = f"{passport.get('title', '')}. {passport.get('summary', '')} {passport.get('description', '')}"
+    suggester = get_suggester(hub)
+    suggested_sectors = suggester.sectors(text)
+    suggested_sdgs = suggester.sdgs(text)
+    if suggested_sectors or suggested_sdgs:
+        st.info(
+            t(
+                "submit.suggested",
+                sectors=", ".join(reference.sectors[s].name_en for s, _ in suggested_sectors) or "—",
+                sdgs=", ".join(f"{n}. {reference.sdgs[n].name_en}" for n, _ in suggested_sdgs) or "—",
+            )
+        )
+    passport["sectors"] = st.multiselect(
+        t("field.sectors"),
+        sorted(reference.sectors),
+        default=passport.get("sectors") or [s for s, _ in suggested_sectors[:1]],
+        format_func=lambda s: reference.sectors[s].name_en,
+        max_selections=3,
+        key="p_sectors",
+    )
+    field_error("sectors")
+    passport["sdgs"] = st.multiselect(
+        t("field.sdgs"),
+        sorted(reference.sdgs),
+        default=passport.get("sdgs") or [n for n, _ in suggested_sdgs],
+        format_func=lambda n: f"{n}. {reference.sdgs[n].name_en}",
+        key="p_sdgs",
+    )
+elif name == "money":
+    stages = slugs(Stage)
+    passport["stage"] = st.selectbox(
+        t("field.stage"),
+        stages,
+        index=stages.index(passport.get("stage", "seed")),
+        format_func=lambda s: t(f"stage.{s}"),
+        key="p_stage",
+    )
+    passport["instruments"] = st.multiselect(
+        t("field.instruments"),
+        slugs(Instrument),
+        default=passport.get("instruments", []),
+        format_func=lambda s: t(f"instrument.{s}"),
+        key="p_instruments",
+    )
+    field_error("instruments")
+    left, middle, right = st.columns(3)
+    passport["funding_ask"] = left.text_input(
+        t("field.funding_ask"), str(passport.get("funding_ask") or ""), key="p_ask"
+    )
+    passport["total_cost"] = middle.text_input(
+        t("field.total_cost"), str(passport.get("total_cost") or ""), key="p_total"
+    )
+    currencies = reference.fx.currencies
+    passport["currency"] = right.selectbox(
+        t("field.currency"),
+        currencies,
+        index=currencies.index(passport.get("currency", "USD")),
+        key="p_currency",
+    )
+    field_error("funding_ask")
+    field_error("total_cost")
+    left, middle, right = st.columns(3)
+    passport["expected_irr_pct"] = left.text_input(
+        t("field.expected_irr_pct"), str(passport.get("expected_irr_pct") or ""), key="p_irr"
+    )
+    passport["payback_years"] = middle.text_input(
+        t("field.payback_years"), str(passport.get("payback_years") or ""), key="p_payback"
+    )
+    passport["jobs_created"] = right.text_input(
+        t("field.jobs_created"), str(passport.get("jobs_created") or ""), key="p_jobs"
+    )
+    for optional in ("expected_irr_pct", "payback_years", "jobs_created"):
+        field_error(optional)
+elif name == "aifc":
+    links = slugs(AifcLink)
+    passport["aifc_link"] = st.selectbox(
+        t("field.aifc_link"),
+        links,
+        index=links.index(passport.get("aifc_link", "none")),
+        format_func=lambda x: t(f"aifc.{x}"),
+        key="p_aifc",
+    )
+    passport["aifc_reference"] = st.text_input(
+        t("field.aifc_reference"), passport.get("aifc_reference") or "", key="p_aifc_ref"
+    )
+    field_error("aifc_reference")
+    passport["owner_name"] = st.text_input(
+        t("field.owner_name"), passport.get("owner_name", ""), key="p_owner"
+    )
+    passport["owner_email"] = st.text_input(
+        t("field.owner_email"), passport.get("owner_email", ""), key="p_email"
+    )
+    field_error("owner_email")
+    st.caption(t("submit.contact_private"))
+else:
+    valid = check()
+    errors = st.session_state["passport_errors"]
+    if valid is None:
+        st.error(t("submit.fix_first"))
+        for field, message in errors.items():
+            st.markdown(f"- **{t('field.' + field)}**: {message}")
+    else:
+        score, missing = completeness(valid)
+        st.progress(score, text=t("submit.completeness", pct=f"{score:.0%}"))
+        if missing:
+            st.caption(t("submit.missing", parts=", ".join(missing)))
+        st.subheader(t("submit.eligibility"))
+        for criterion in eligibility(valid, reference):
+            (st.success if criterion.passed else st.warning)(criterion.message)
+        ask_usd = float(reference.fx.to_usd(valid.funding_ask, valid.currency))
+        draft = ProjectFacts(
+            id=-1,
+            external_id="draft",
+            title=valid.title,
+            owner_name=valid.owner_name,
+            country=valid.country,
+            region=valid.region,
+            stage=valid.stage,
+            instruments=tuple(valid.instruments),
+            sectors=tuple(valid.sectors),
+            sdgs=tuple(valid.sdgs),
+            ask_usd=ask_usd,
+            aifc_link=valid.aifc_link,
+            green=any(reference.sectors[s].green for s in valid.sectors),
+            language=valid.language,
+            published_at=utcnow(),
+            completeness=score,
+        )
+        likely = matcher().likely_investors(
+            draft, f"{valid.title}. {valid.summary} {valid.description}", top=20
+        )
+        st.subheader(t("submit.likely", n=len(likely)))
+        types = Counter(t(f"investor_type.{facts.investor_type}") for facts, _ in likely)
+        st.write(", ".join(f"{kind}: {n}" for kind, n in types.most_common()) or t("submit.no_investors"))
+        st.caption(t("submit.names_later"))
+        left, right = st.columns(2)
+        save_draft = left.button(t("submit.save_draft"), key="p_save_draft")
+        submit = right.button(t("submit.submit"), type="primary", key="p_submit")
+        if save_draft or submit:
+            with hub.sessions.begin() as session:
+                project, _ = repository.save_project(
+                    session,
+                    valid.model_copy(update={"status": passport.get("status", Status.DRAFT)}),
+                    actor=actor.email,
+                    owner_account_id=actor.account_id,
+                )
+                passport["external_id"] = project.external_id
+                if submit:
+                    try:
+                        move(session, project, Status.SUBMITTED, actor)
+                    except WorkflowError as error:
+                        st.error(str(error))
+                passport["status"] = project.status
+            refresh_matcher()
+            st.success(
+                t("submit.saved_as", id=passport["external_id"], status=t(f"status.{passport['status']}"))
+            )
+
+
+left, _, right = st.columns([1, 3, 1])
+if step > 0 and left.button(t("submit.back"), key="p_back"):
+    st.session_state["passport_step"] = step - 1
+    st.rerun()
+if step < len(STEPS) - 1 and right.button(t("submit.next"), type="primary", key="p_next"):
+    check()
+    blocking = [f for f in FIELDS[name] if f in st.session_state["passport_errors"]]
+    if not blocking:
+        st.session_state["passport_step"] = step + 1
+    st.rerun()
+if st.button(t("submit.new"), key="p_new"):
+    for state in ("passport", "passport_step", "passport_errors"):
+        st.session_state.pop(state, None)
+    st.rerun()

@@ -1,0 +1,90 @@
+"""A project's public page: public fields only, similar projects, and for investors the match."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hub import repository
+from hub.curation import WorkflowError
+from hub.interest import express, next_stages
+from hub.ui.components import facts_line, match_card, usd
+from hub.ui.i18n import t
+from hub.ui.resources import get_hub, matcher
+from hub.ui.session import current_actor
+from hub.vocab import DeclineReason, Role
+
+hub = get_hub()
+reference = hub.reference
+project_id = st.session_state.get("project_id")
+projects = matcher().projects
+position = None if project_id is None else projects.position(project_id)
+if position is None:
+    st.info(t("project.choose"))
+    st.stop()
+facts = projects.facts[position]
+with hub.sessions() as session:
+    project = repository.find_project(session, facts.id)
+    description, summary = project.description, project.summary
+    city, total_cost, currency = project.city, project.total_cost, project.currency
+    ask, sdgs, owner_name = project.funding_ask, [s.number for s in project.sdgs], project.owner_name
+    aifc_reference = project.aifc_reference
+
+st.title(facts.title)
+st.caption(facts_line(facts, reference))
+st.write(summary)
+left, middle, right = st.columns(3)
+left.metric(t("project.ask"), f"{ask:,.0f} {currency}", usd(facts.ask_usd), delta_color="off")
+if total_cost is not None:
+    middle.metric(t("project.total_cost"), f"{total_cost:,.0f} {currency}")
+right.metric(t("project.owner"), owner_name)
+st.markdown(f"**{t('project.description')}**")
+st.write(description)
+st.markdown(
+    f"**{t('project.location')}:** {city or ''} {reference.regions[facts.region].name_en}, "
+    f"{reference.countries[facts.country].name_en}  \n"
+    f"**{t('project.instruments')}:** {', '.join(t('instrument.' + i) for i in facts.instruments)}  \n"
+    f"**{t('project.sdgs')}:** {', '.join(f'{n}. {reference.sdgs[n].name_en}' for n in sdgs) or '—'}  \n"
+    f"**{t('project.aifc')}:** {t('aifc.' + facts.aifc_link)} {aifc_reference or ''}"
+)
+st.caption(t("project.public_only"))
+
+actor = current_actor()
+if actor.role == Role.INVESTOR and actor.investor_id is not None:
+    st.subheader(t("project.for_you"))
+    match = matcher().explain_pair(actor.investor_id, facts.id)
+    match_card(match, None, reference, rank=1)
+    with hub.sessions() as session:
+        interest = repository.interest_between(session, actor.investor_id, facts.id)
+        stage = interest.stage if interest else None
+    options = next_stages(stage) if stage else ["watching", "interested", "declined"]
+    st.caption(t("interest.now", stage=t(f"interest.{stage}") if stage else t("interest.none")))
+    if options:
+        with st.form("project_interest"):
+            chosen = st.selectbox(t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}"))
+            reason = st.selectbox(
+                t("interest.reason"),
+                [None, *[r.value for r in DeclineReason]],
+                format_func=lambda r: "—" if r is None else t(f"decline.{r}"),
+            )
+            note = st.text_input(t("interest.note"))
+            if st.form_submit_button(t("interest.save")):
+                try:
+                    with hub.sessions.begin() as session:
+                        express(
+                            session,
+                            actor.investor_id,
+                            facts.id,
+                            chosen,
+                            actor,
+                            reason=reason,
+                            note=note or None,
+                        )
+                    st.success(t("interest.saved", stage=t(f"interest.{chosen}")))
+                except WorkflowError as error:
+                    st.error(str(error))
+
+st.subheader(t("project.similar"))
+for similar in matcher().similar_projects(facts.id, top=5).items:
+    other = projects.facts[projects.position(similar.id)]
+    flag = f" · {t('project.duplicate')}" if similar.duplicate else ""
+    st.markdown(f"- **{similar.label}** — {facts_line(other, reference)} · {similar.similarity:.2f}{flag}")

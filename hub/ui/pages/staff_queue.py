@@ -1,0 +1,243 @@
+"""Hub staff — curation: the review queue, AIFC checks, bulk import, edits, re-index, audit log."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from hub import repository
+from hub.curation import WorkflowError, allowed_moves, completeness, move, verify_aifc_link
+from hub.importing import ImportFileError, Kind, import_file, project_row
+from hub.matching import DUPLICATE_SIMILARITY
+from hub.schemas import InvalidInput, validate_project
+from hub.ui.i18n import t
+from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
+from hub.ui.session import require_role
+from hub.vocab import ReviewReason, Status
+
+hub = get_hub()
+reference = hub.reference
+actor = require_role("hub_staff", "admin")
+st.title(t("queue.title"))
+tab_queue, tab_import, tab_edit, tab_index, tab_audit = st.tabs(
+    [
+        t("queue.tab_queue"),
+        t("queue.tab_import"),
+        t("queue.tab_edit"),
+        t("queue.tab_index"),
+        t("queue.tab_audit"),
+    ]
+)
+
+with tab_queue:
+    with hub.sessions() as session:
+        queue = repository.projects_in_status(session, [Status.SUBMITTED, Status.IN_REVIEW])
+        entries = [
+            (
+                p.id,
+                p.external_id,
+                p.title,
+                p.status,
+                p.aifc_link,
+                p.aifc_reference,
+                completeness(p),
+                f"{p.title}. {p.summary} {p.description}",
+                repository.aifc_verification(session, p.id),
+            )
+            for p in queue
+        ]
+    st.caption(t("queue.count", n=len(entries)))
+    for project_id, external_id, title, status, link, link_ref, (score, missing), text, check in entries:
+        with st.container(border=True):
+            st.markdown(f"**{title}** · `{external_id}` · {t('status.' + status)}")
+            st.progress(score, text=t("queue.completeness", pct=f"{score:.0%}"))
+            if missing:
+                st.caption(t("submit.missing", parts=", ".join(missing)))
+            similar = matcher().search_projects(text, top=3).items
+            duplicates = [m for m in similar if m.similarity >= DUPLICATE_SIMILARITY]
+            if duplicates:
+                st.warning(
+                    t(
+                        "queue.duplicates",
+                        titles="; ".join(f"{m.label} ({m.similarity:.2f})" for m in duplicates),
+                    )
+                )
+            else:
+                st.caption(
+                    t("queue.closest", titles="; ".join(f"{m.label} ({m.similarity:.2f})" for m in similar))
+                )
+            if link != "none":
+                state = (
+                    t("queue.aifc_unchecked")
+                    if check is None
+                    else (t("queue.aifc_ok") if check.verified else t("queue.aifc_bad"))
+                )
+                st.markdown(f"{t('aifc.' + link)}: {link_ref or '—'} · {state}")
+                left, right = st.columns(2)
+                for column, verified, label in (
+                    (left, True, "queue.aifc_confirm"),
+                    (right, False, "queue.aifc_reject"),
+                ):
+                    if column.button(t(label), key=f"aifc_{verified}_{project_id}"):
+                        with hub.sessions.begin() as session:
+                            verify_aifc_link(
+                                session,
+                                repository.find_project(session, project_id),
+                                actor,
+                                verified=verified,
+                                note=None,
+                            )
+                        st.rerun()
+            with st.form(f"decide_{project_id}"):
+                decision = st.radio(
+                    t("queue.decision"),
+                    allowed_moves(status, actor.role),
+                    format_func=lambda s: t(f"status.{s}"),
+                    horizontal=True,
+                    key=f"decision_{project_id}",
+                )
+                reason = st.selectbox(
+                    t("queue.reason"),
+                    [None, *[r.value for r in ReviewReason]],
+                    format_func=lambda r: "—" if r is None else t(f"reason.{r}"),
+                    key=f"reason_{project_id}",
+                )
+                note = st.text_area(t("queue.note"), key=f"note_{project_id}")
+                if st.form_submit_button(t("queue.apply")):
+                    try:
+                        with hub.sessions.begin() as session:
+                            move(
+                                session,
+                                repository.find_project(session, project_id),
+                                decision,
+                                actor,
+                                reason=reason,
+                                note=note,
+                            )
+                        refresh_matcher()
+                        st.success(t("queue.done", status=t(f"status.{decision}")))
+                        st.rerun()
+                    except WorkflowError as error:
+                        st.error(str(error))
+
+with tab_import:
+    kind = st.radio(
+        t("import.kind"), [k.value for k in Kind], format_func=lambda k: t(f"import.{k}"), horizontal=True
+    )
+    upload = st.file_uploader(t("import.file"), type=["csv", "xlsx", "json"], key="import_file")
+    skip = st.toggle(t("import.skip_invalid"), key="import_skip")
+    if upload is not None and st.button(t("import.run"), type="primary", key="import_run"):
+        bar = st.progress(0.0, text=t("import.progress", done=0, total="…"))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            try:
+                report = import_file(
+                    hub.sessions,
+                    Kind(kind),
+                    path,
+                    reference,
+                    skip_invalid=skip,
+                    actor=actor.email,
+                    progress=lambda done, total: bar.progress(
+                        done / total, text=t("import.progress", done=done, total=total)
+                    ),
+                )
+            except ImportFileError as error:
+                st.error(str(error))
+                report = None
+        bar.empty()
+        if report is not None:
+            (st.success if report.written else st.error)(report.summary())
+            if report.errors:
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("import.line"): e.line,
+                                "external_id": e.external_id,
+                                t("import.field"): e.field,
+                                t("import.message"): e.message,
+                            }
+                            for e in report.errors
+                        ]
+                    ),
+                    hide_index=True,
+                    key="import_errors",
+                )
+            if report.written:
+                refresh_matcher()
+
+with tab_edit:
+    with hub.sessions() as session:
+        options = {p.external_id: p.title for p in repository.projects_for_export(session)}
+    chosen = st.selectbox(
+        t("edit.project"),
+        list(options),
+        format_func=lambda k: f"{k} · {options[k]}",
+        index=None,
+        key="edit_choice",
+    )
+    if chosen:
+        with hub.sessions() as session:
+            row = project_row(repository.find_project(session, chosen))
+        with st.form(f"edit_{chosen}"):
+            row["title"] = st.text_input(t("field.title"), row["title"])
+            row["summary"] = st.text_area(t("field.summary"), row["summary"], max_chars=300)
+            row["description"] = st.text_area(t("field.description"), row["description"], height=200)
+            row["funding_ask"] = st.text_input(t("field.funding_ask"), f"{row['funding_ask']:.2f}")
+            row["city"] = st.text_input(t("field.city"), row["city"] or "")
+            if st.form_submit_button(t("edit.save")):
+                try:
+                    data = validate_project(row, reference)
+                except InvalidInput as invalid:
+                    for error in invalid.errors:
+                        st.error(f"{t('field.' + error.field)}: {error.message}")
+                else:
+                    with hub.sessions.begin() as session:
+                        repository.save_project(session, data, actor=actor.email)
+                    refresh_matcher()
+                    st.success(t("edit.saved"))
+
+with tab_index:
+    current = matcher()
+    st.write(
+        t(
+            "index.state",
+            projects=len(current.project_index),
+            investors=len(current.investor_index),
+            model=current.project_index.model,
+        )
+    )
+    if st.button(t("index.run"), key="index_run"):
+        bar = st.progress(0.0, text=t("index.running"))
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.progress(
+                min(1.0, done / max(total, 1)),
+                text=t("start.index_progress", what=what, done=done, total=total),
+            )
+
+        refresh_matcher(progress)
+        bar.empty()
+        st.success(" · ".join(last_refresh_reports()))
+
+with tab_audit:
+    with hub.sessions() as session:
+        events = repository.recent_events(session, 200)
+        frame = pd.DataFrame(
+            [
+                {
+                    t("audit.when"): e.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                    t("audit.who"): e.actor,
+                    t("audit.what"): e.action,
+                    t("audit.entity"): f"{e.entity_type} {e.entity_id or ''}",
+                    t("audit.details"): str(e.details),
+                }
+                for e in events
+            ]
+        )
+    st.dataframe(frame, hide_index=True, key="audit_table")
