@@ -67,6 +67,41 @@ class SentenceTransformerEncoder:
         return out
 
 
+KNOWN_DIMENSIONS = {USEM3: 512, MINILM: 384}
+
+
+class LazyEncoder:
+    """Loads the model named by ``spec`` on the first ``encode`` call, not before.
+
+    With a warm embedding cache nothing needs encoding, so a restart never pays for importing
+    torch and loading weights. ``dimension`` is known without loading for the bundled models.
+    """
+
+    def __init__(self, spec: str = DEFAULT_MODEL, *, allow_download: bool = False) -> None:
+        self.name = spec
+        self.allow_download = allow_download
+        self._encoder: SentenceTransformerEncoder | None = None
+        self._dimension = KNOWN_DIMENSIONS.get(spec)
+
+    @property
+    def loaded(self) -> bool:
+        return self._encoder is not None
+
+    def _load(self) -> SentenceTransformerEncoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.name, allow_download=self.allow_download)
+            self._dimension = self._encoder.dimension
+        return self._encoder
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension if self._dimension is not None else self._load().dimension
+
+    def encode(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
+        """Vectors for ``texts`` (see ``SentenceTransformerEncoder.encode``); loads the model once."""
+        return self._load().encode(texts, progress=progress)
+
+
 def load_encoder(spec: str = DEFAULT_MODEL, *, allow_download: bool = False) -> SentenceTransformerEncoder:
     """The encoder named by ``spec``: ``usem3``, ``minilm``, or a sentence-transformers name/path."""
     if not allow_download:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
-from embeddings.encoder import load_encoder
+from embeddings.encoder import LazyEncoder
 from hub.config import Settings, get_settings
 from hub.db import create_schema, make_engine, session_factory
 from hub.reference import Reference, load_reference
@@ -38,6 +38,6 @@ def open_hub(settings: Settings | None = None) -> Hub:
 
 
 def open_encoder(settings: Settings) -> CachedEncoder:
-    """The configured sentence encoder behind the persistent embedding cache."""
+    """The configured sentence encoder behind the persistent embedding cache (loaded on first need)."""
     cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
-    return CachedEncoder(load_encoder(settings.embedding_model), cache)
+    return CachedEncoder(LazyEncoder(settings.embedding_model), cache)

@@ -19,7 +19,9 @@ def test_first_start_on_an_empty_machine_loads_demo_data_and_builds_the_index(
     assert metrics["Active investors"] != "0"
 
 
-def test_home_shows_headline_figures_and_charts(seeded_app_env: Path, make_app: Callable[[], AppTest]) -> None:
+def test_home_shows_headline_figures_and_charts(
+    seeded_app_env: Path, make_app: Callable[[], AppTest]
+) -> None:
     app = make_app().run()
     assert not app.exception
     assert app.title[0].value == "HubMatch"
@@ -34,7 +36,9 @@ def test_home_shows_headline_figures_and_charts(seeded_app_env: Path, make_app: 
     assert bars["type"] == "bar" and "Kazakhstan" in bars["y"]
 
 
-def test_the_quick_search_opens_explore_with_the_query(seeded_app_env: Path, make_app: Callable[[], AppTest]) -> None:
+def test_the_quick_search_opens_explore_with_the_query(
+    seeded_app_env: Path, make_app: Callable[[], AppTest]
+) -> None:
     app = make_app().run()
     app.text_input(key="home_query").input("telemedicine for rural clinics")
     app.button[0].click().run()

@@ -23,7 +23,11 @@ def _query(folder: Path, sql: str, *args: object) -> list[tuple]:
 
 
 def _texts(app: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error") for e in getattr(app, kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "success", "warning", "error")
+        for e in getattr(app, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -80,18 +84,24 @@ def test_maps_draw_offline_from_the_apps_own_topojson(app: AppTest) -> None:
     assert (PROJECT_ROOT / "static" / "topojson" / "asia_50m.json").exists()
 
 
-def test_an_investor_shortlists_a_match_and_moves_it_up_the_ladder(app: AppTest, seeded_app_env: Path) -> None:
+def test_an_investor_shortlists_a_match_and_moves_it_up_the_ladder(
+    app: AppTest, seeded_app_env: Path
+) -> None:
     app.switch_page(f"{PAGES}/investor_matches.py").run()
     shortlist = [b for b in app.button if b.key and b.key.startswith("shortlist_")]
     assert shortlist, "the investor has matches"
     project_id = int(shortlist[0].key.removeprefix("shortlist_"))
     shortlist[0].click().run()
-    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [("watching",)]
+    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [
+        ("watching",)
+    ]
 
     form = next(s for s in app.selectbox if s.label == "Move to")
     form.set_value("interested")
     next(b for b in app.button if b.label == "Save").click().run()
-    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [("interested",)]
+    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [
+        ("interested",)
+    ]
 
 
 def test_why_not_higher_explains_any_project(app: AppTest) -> None:
@@ -119,10 +129,14 @@ def test_an_invalid_proposal_names_the_field_and_loses_nothing(app: AppTest) -> 
     assert app.text_input(key="p_title").value == "Solar"  # what was typed is kept
 
 
-def test_a_valid_proposal_goes_through_every_step_and_is_submitted(app: AppTest, seeded_app_env: Path) -> None:
+def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
+    app: AppTest, seeded_app_env: Path
+) -> None:
     as_role(app, "project_owner").switch_page(f"{PAGES}/owner_submit.py").run()
     app.text_input(key="p_title").input("Solar pumps for farms in Osh Region").run()
-    app.text_area(key="p_summary").input("Solar-powered irrigation pumps replace diesel pumps on 400 small farms.").run()
+    app.text_area(key="p_summary").input(
+        "Solar-powered irrigation pumps replace diesel pumps on 400 small farms."
+    ).run()
     app.text_area(key="p_description").input(
         "Farmers in Osh Region pump irrigation water with diesel sets that cost more every season. The company "
         "installs solar pumps with drip lines and sells them on a pay-as-you-go plan collected through mobile "
@@ -146,11 +160,17 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(app: AppTest,
     assert any("Investors likely to be interested" in s.value for s in app.subheader)
     next(b for b in app.button if b.key == "p_submit").click().run()
     assert not app.exception
-    rows = _query(seeded_app_env, "select status, country_code from projects where title = ?", "Solar pumps for farms in Osh Region")
+    rows = _query(
+        seeded_app_env,
+        "select status, country_code from projects where title = ?",
+        "Solar pumps for farms in Osh Region",
+    )
     assert rows == [("submitted", "KG")]
 
 
-def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(app: AppTest, seeded_app_env: Path) -> None:
+def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(
+    app: AppTest, seeded_app_env: Path
+) -> None:
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
     radios = [r for r in app.radio if r.key and r.key.startswith("decision_")]
     project_id = int(radios[0].key.removeprefix("decision_"))
@@ -159,7 +179,9 @@ def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(app: 
     apply.click().run()
     assert not app.exception
     assert _query(seeded_app_env, "select status from projects where id = ?", project_id) == [("published",)]
-    assert _query(seeded_app_env, "select decision from project_reviews where project_id = ?", project_id) == [("approve",)]
+    assert _query(
+        seeded_app_env, "select decision from project_reviews where project_id = ?", project_id
+    ) == [("approve",)]
 
 
 def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_app_env: Path) -> None:
@@ -169,7 +191,10 @@ def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_a
     radio.set_value("changes_requested")
     next(b for b in app.button if b.label == "Apply").click().run()
     assert any("choose a reason" in e.value for e in app.error)
-    assert _query(seeded_app_env, "select status from projects where id = ?", project_id)[0][0] != "changes_requested"
+    assert (
+        _query(seeded_app_env, "select status from projects where id = ?", project_id)[0][0]
+        != "changes_requested"
+    )
 
 
 def test_every_ui_text_key_exists_in_the_catalogue() -> None:

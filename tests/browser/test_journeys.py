@@ -1,0 +1,133 @@
+"""End to end in a real browser: ``streamlit run`` on 127.0.0.1 driven by Playwright on Debian's
+chromium. Skipped, with the reason, where Playwright or chromium is not installed (.ci/run
+installs both). Screenshots go to test-artifacts/, or to docs/ with HUB_UPDATE_SCREENSHOTS=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hub.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)"
+)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip("chromium is not installed: apt-get install chromium (.ci/run does)", allow_module_level=True)
+
+SHOTS = PROJECT_ROOT / ("docs" if os.environ.get("HUB_UPDATE_SCREENSHOTS") else "test-artifacts")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, indexed_template: Path) -> Iterator[str]:
+    """A real Streamlit server over a copy of the indexed demo data."""
+    folder = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(indexed_template, folder)
+    port = _free_port()
+    env = {**os.environ, "HUB_DATABASE_URL": f"sqlite:///{folder / 'hub.db'}", "HUB_DATA_DIR": str(folder)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object, server: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    opened = context.new_page()
+    opened.set_default_timeout(TIMEOUT_MS)
+    opened.goto(server)
+    opened.get_by_role("heading", name="HubMatch").wait_for()
+    yield opened
+    context.close()
+
+
+def shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(800)  # let plotly finish its transitions
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def go(page: object, link: str, heading: str) -> None:
+    page.get_by_role("link", name=link).click()
+    page.get_by_role("heading", name=heading).wait_for()
+
+
+def act_as(page: object, role: str) -> None:
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Act as").locator("input").click()
+    page.get_by_role("option", name=role).click()
+    page.wait_for_timeout(1500)
+
+
+def test_the_investor_journey(page: object) -> None:
+    shot(page, "home")
+    go(page, "My matches", "My matches")
+    page.locator(".js-plotly-plot").first.wait_for()
+    shot(page, "investor-matches")
+    page.get_by_role("button", name="Shortlist").first.click()
+    page.get_by_text("Shortlisted:").wait_for()
+    page.get_by_role("tab", name="My interests").click()
+    page.get_by_text("Watching (shortlisted)").first.wait_for()
+    go(page, "Insights", "Insights")
+    page.locator(".js-plotly-plot .geo").first.wait_for()
+    shot(page, "insights-map")
+
+
+def test_the_curation_journey(page: object) -> None:
+    act_as(page, "Hub staff")
+    go(page, "Curation", "Curation")
+    card = page.locator('[data-testid="stForm"]').first
+    card.wait_for()
+    shot(page, "curation-queue")
+    card.get_by_text("Published").click()
+    card.get_by_role("button", name="Apply").click()
+    page.get_by_text("Done: Published").wait_for()
+    page.get_by_role("tab", name="Audit log").click()
+    page.get_by_text("project.published").first.wait_for()
