@@ -228,13 +228,17 @@ class VectorIndex:
     # --- search -----------------------------------------------------------------------------
 
     def search(
-        self, queries: np.ndarray, k: int, *, mask: np.ndarray | None = None
+        self, queries: np.ndarray, k: int, *, mask: np.ndarray | None = None, min_found: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k most similar live items for each query; ``mask`` (rows,) bool limits the rows."""
+        """The k most similar live items for each query; ``mask`` (rows,) bool limits the rows.
+
+        In HNSW mode a filtered walk may end with fewer than k results; a query is then answered
+        exactly when it found fewer than ``min_found`` (default k; always capped by what exists).
+        """
         queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.dimension)
         usable = self.alive if mask is None else (self.alive & mask[: self._size])
         if self._hnsw is not None:
-            return self._search_hnsw(queries, k, usable)
+            return self._search_hnsw(queries, k, usable, k if min_found is None else min_found)
         return self._search_exact(queries, k, usable)
 
     def _search_exact(self, queries: np.ndarray, k: int, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -262,7 +266,9 @@ class VectorIndex:
         ids_out[:, :take] = row_ids[top]
         return scores_out, ids_out
 
-    def _search_hnsw(self, queries: np.ndarray, k: int, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _search_hnsw(
+        self, queries: np.ndarray, k: int, usable: np.ndarray, min_found: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Filtered graph search: only ``usable`` rows are visited as results (faiss IDSelector).
 
         When few rows qualify, the graph's filtered walk degrades; exact search over just those
@@ -274,19 +280,25 @@ class VectorIndex:
         if total <= self.subset_exact_limit:
             return self._search_exact(queries, k, usable)
         n_q = len(queries)
-        # The walk visits about efSearch nodes but only the selected ones count as results: widen
-        # it as the selection narrows, so a filtered search still finds its k.
-        ef = max(self.ef_search, k, int(self.ef_search * len(usable) / total))
-        bitmap = np.packbits(usable, bitorder="little")  # must outlive the search call
+        # The walk keeps about efSearch candidates but only selected ones count as results: widen
+        # it as the selection narrows (twice the expected need), so a filtered search finds its k.
+        ef = max(self.ef_search, int(2 * k * len(usable) / total))
+        bitmap = np.packbits(usable, bitorder="little")  # must outlive the search calls
         selector = faiss.IDSelectorBitmap(len(usable), faiss.swig_ptr(bitmap))
-        params = faiss.SearchParametersHNSW(sel=selector, efSearch=min(ef, self.max_ef_search))
-        scores, rows = self._hnsw.search(queries, k, params=params)
-        ids = np.where(rows >= 0, self._ids[np.maximum(rows, 0)], -1).reshape(n_q, k)
-        scores = np.where(rows >= 0, scores, -np.inf).astype(np.float32).reshape(n_q, k)
-        short = (ids >= 0).sum(axis=1) < min(k, total)
-        if short.any():  # the walk ended early: answer those queries exactly
-            exact_scores, exact_ids = self._search_exact(queries[short], k, usable)
-            scores[short], ids[short] = exact_scores, exact_ids
+        need = min(min_found, k, total)
+        scores = np.full((n_q, k), -np.inf, dtype=np.float32)
+        ids = np.full((n_q, k), -1, dtype=np.int64)
+        todo = np.arange(n_q)
+        for walk in (min(ef, self.max_ef_search), self.max_ef_search):
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=walk)
+            found_scores, rows = self._hnsw.search(queries[todo], k, params=params)
+            scores[todo] = np.where(rows >= 0, found_scores, -np.inf)
+            ids[todo] = np.where(rows >= 0, self._ids[np.maximum(rows, 0)], -1)
+            todo = todo[(ids[todo] >= 0).sum(axis=1) < need]
+            if len(todo) == 0 or walk >= self.max_ef_search:
+                break
+        if len(todo):  # even the widest walk ended short: answer those queries exactly
+            scores[todo], ids[todo] = self._search_exact(queries[todo], k, usable)
         return scores, ids
 
     # --- persistence ------------------------------------------------------------------------

@@ -436,11 +436,14 @@ class Matcher:
         query: np.ndarray,
         allowed: np.ndarray,
         k: int,
+        *,
+        need: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(catalog positions, cosine) of the k nearest allowed items, best first."""
+        """(catalog positions, cosine) of up to k nearest allowed items, best first; at least
+        ``need`` (default k) of them when that many exist."""
         rows = self._rows(index, catalog)
         mask = (rows >= 0) & allowed[np.maximum(rows, 0)]
-        scores, ids = index.search(query, k, mask=mask)
+        scores, ids = index.search(query, k, mask=mask, min_found=need)
         keep = ids[0] >= 0
         positions = np.array([catalog.position(item) for item in ids[0][keep]], dtype=np.int64)
         return positions, scores[0][keep].astype(np.float64)
@@ -479,8 +482,9 @@ class Matcher:
         if filters:
             allowed &= filters.mask(proj)
         query = self._vector(self.investor_index, investor_id, lambda: self._investor_text(investor_id))
-        pool = max(s.candidate_pool, top * 3)
-        positions, cosine = self._search(self.project_index, proj, query, allowed, pool)
+        # Exact search scores every row anyway; a graph walk pays for each extra candidate.
+        pool = max(top * 3, 30) if self.project_index.approximate else max(s.candidate_pool, top * 3)
+        positions, cosine = self._search(self.project_index, proj, query, allowed, pool, need=top)
         items = self._rank_projects(i, positions, cosine, query, top, explain=explain)
         return MatchResult(items=items, passing=int(allowed.sum()), requested=top)
 
