@@ -11,30 +11,30 @@ from hub.vocab import Role
 
 PAGES = "hub/ui/pages"
 
-st.set_page_config(page_title=t("app.title"), page_icon="🤝", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/handshake:", layout="wide")
 hub = get_hub()
 ensure_demo_data(hub)
 get_engine(hub)  # first start: builds the search indexes with a progress bar
 actor = choose_actor(hub)
 
 public = [
-    st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon="🏠", default=True),
-    st.Page(f"{PAGES}/explore.py", title=t("nav.explore"), icon="🔎"),
-    st.Page(f"{PAGES}/aifc.py", title=t("nav.aifc"), icon="🏦"),
-    st.Page(f"{PAGES}/insights.py", title=t("nav.insights"), icon="🗺️"),
-    st.Page(f"{PAGES}/project.py", title=t("nav.project"), icon="📄"),
+    st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+    st.Page(f"{PAGES}/explore.py", title=t("nav.explore"), icon=":material/search:"),
+    st.Page(f"{PAGES}/aifc.py", title=t("nav.aifc"), icon=":material/account_balance:"),
+    st.Page(f"{PAGES}/insights.py", title=t("nav.insights"), icon=":material/map:"),
+    st.Page(f"{PAGES}/project.py", title=t("nav.project"), icon=":material/description:"),
 ]
 by_role = {
     Role.INVESTOR: [
-        st.Page(f"{PAGES}/investor_matches.py", title=t("nav.matches"), icon="🎯"),
-        st.Page(f"{PAGES}/investor_profile.py", title=t("nav.profile"), icon="🧭"),
+        st.Page(f"{PAGES}/investor_matches.py", title=t("nav.matches"), icon=":material/target:"),
+        st.Page(f"{PAGES}/investor_profile.py", title=t("nav.profile"), icon=":material/tune:"),
     ],
     Role.PROJECT_OWNER: [
-        st.Page(f"{PAGES}/owner_submit.py", title=t("nav.submit"), icon="📝"),
-        st.Page(f"{PAGES}/owner_proposals.py", title=t("nav.proposals"), icon="📂"),
+        st.Page(f"{PAGES}/owner_submit.py", title=t("nav.submit"), icon=":material/edit_note:"),
+        st.Page(f"{PAGES}/owner_proposals.py", title=t("nav.proposals"), icon=":material/folder_open:"),
     ],
     Role.HUB_STAFF: [
-        st.Page(f"{PAGES}/staff_queue.py", title=t("nav.queue"), icon="🗂️"),
+        st.Page(f"{PAGES}/staff_queue.py", title=t("nav.queue"), icon=":material/fact_check:"),
     ],
 }
 pages = {t("nav.public"): public, t(f"nav.section.{actor.role}"): by_role[actor.role]}
