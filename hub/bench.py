@@ -167,17 +167,24 @@ def replicate(
     now = datetime.now(UTC)
     ask_noise = rng.lognormal(0.0, 0.35, n)
     ages = rng.uniform(0, 720, n)
-    same_region = rng.random(n) < 0.5
+    place = rng.random(n)  # < 0.5 same region, < 0.75 same country, else anywhere in the region
+    all_regions = sorted(demo.reference.regions)
     facts = []
     for i, s in enumerate(sources):
         source = base.facts[s]
-        region = source.region if same_region[i] else rng.choice(regions_by_country[source.country])
+        if place[i] < 0.5:
+            region = source.region
+        elif place[i] < 0.75:
+            region = rng.choice(regions_by_country[source.country])
+        else:
+            region = rng.choice(all_regions)
         facts.append(
             replace(
                 source,
                 id=i + 1,
                 external_id=f"SYN-{i + 1:07d}",
                 region=str(region),
+                country=demo.reference.regions[str(region)].country,
                 ask_usd=source.ask_usd * float(ask_noise[i]),
                 published_at=now - timedelta(days=float(ages[i])),
             )
@@ -408,8 +415,9 @@ def run_bench(settings: Settings, sizes: Sequence[int], queries: int, say: Say) 
         "## Investor → top-10 projects with constraints, scores and explanations",
         "",
         f"{queries} queries per size over the demo investors, after 20 warm-up queries. Projects are the "
-        "published demo projects replicated with noise (vector jitter ≈ 0.8 in norm, half moved to "
-        "another region of the same country, asks × lognormal(0, 0.35), ages 0–720 days). Naive = "
+        "published demo projects replicated with noise (vector jitter ≈ 0.8 in norm; half stay in their "
+        "region, a quarter move within their country, a quarter anywhere in the hub's region, as similar "
+        "projects exist across borders; asks × lognormal(0, 0.35), ages 0–720 days). Naive = "
         "cosine over a pandas frame of vectors, row by row (itertuples), then nlargest, without "
         "constraints or explanations.",
         "",
