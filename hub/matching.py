@@ -233,7 +233,7 @@ def _constraints(
     region_ok = coverage > 0
     if s.allow_neighbouring:
         region_ok = region_ok | _near(inv, i, proj, p)
-    stage_ok = np.zeros(np.broadcast(i, p).shape, dtype=bool)
+    stage_ok = np.zeros(np.broadcast(inv.stages[i], proj.stage[p]).shape, dtype=bool)
     for step in range(-s.stage_tolerance, s.stage_tolerance + 1):
         shifted = np.clip(proj.stage[p] + step, 0, len(STAGES) - 1)
         stage_ok = stage_ok | ((inv.stages[i] >> shifted) & 1).astype(bool)
@@ -411,6 +411,7 @@ class Matcher:
     clock: Callable[[], datetime] | None = None
     _sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _aligned: dict[tuple[int, int], tuple[int, np.ndarray]] = field(default_factory=dict, repr=False)
+    _identity: dict[int, bool] = field(default_factory=dict, repr=False)
 
     # --- alignment of index rows with catalog rows --------------------------------------
 
@@ -429,6 +430,12 @@ class Matcher:
         self._aligned[key] = (index.revision, positions)
         return positions
 
+    def _aligned_identity(self, rows: np.ndarray) -> bool:
+        key = id(rows)
+        if key not in self._identity:
+            self._identity = {key: bool(np.array_equal(rows, np.arange(len(rows))))}
+        return self._identity[key]
+
     def _search(
         self,
         index: VectorIndex,
@@ -442,7 +449,10 @@ class Matcher:
         """(catalog positions, cosine) of up to k nearest allowed items, best first; at least
         ``need`` (default k) of them when that many exist."""
         rows = self._rows(index, catalog)
-        mask = (rows >= 0) & allowed[np.maximum(rows, 0)]
+        if len(rows) == len(allowed) and self._aligned_identity(rows):
+            mask = allowed  # index rows are in catalog order: no gather needed
+        else:
+            mask = (rows >= 0) & allowed[np.maximum(rows, 0)]
         scores, ids = index.search(query, k, mask=mask, min_found=need)
         keep = ids[0] >= 0
         positions = np.array([catalog.position(item) for item in ids[0][keep]], dtype=np.int64)
@@ -478,7 +488,7 @@ class Matcher:
         """The projects that fit the investor best, each explained; never padded with misfits."""
         i = self._investor_position(investor_id)
         proj, s = self.projects, self.settings
-        allowed = passing(self.investors, i, proj, np.arange(len(proj)), s)
+        allowed = passing(self.investors, i, proj, slice(None), s)  # a slice: views, no copies
         if filters:
             allowed &= filters.mask(proj)
         query = self._vector(self.investor_index, investor_id, lambda: self._investor_text(investor_id))

@@ -35,8 +35,9 @@ def horizontal_bars(rows: Sequence[tuple[str, float]], value_label: str) -> go.F
     return figure
 
 
-def factor_bars(match: Match) -> go.Figure:
+def factor_bars(match: Match, labels: dict[str, str] | None = None) -> go.Figure:
     """A match's score as one stacked bar, one segment per factor's contribution."""
+    labels = labels or FACTOR_LABELS
     figure = go.Figure()
     for name, value in sorted(match.factors.items(), key=lambda item: -item[1]):
         if value > 0:
@@ -44,8 +45,8 @@ def factor_bars(match: Match) -> go.Figure:
                 x=[value],
                 y=[""],
                 orientation="h",
-                name=FACTOR_LABELS.get(name, name),
-                hovertemplate=f"{FACTOR_LABELS.get(name, name)}: %{{x:.3f}}<extra></extra>",
+                name=labels.get(name, name),
+                hovertemplate=f"{labels.get(name, name)}: %{{x:.3f}}<extra></extra>",
             )
     figure.update_layout(
         barmode="stack",
@@ -126,7 +127,12 @@ def capital_gap_heatmap(
     return figure
 
 
-def exposure_bars(rows: Sequence[Exposure], limit: int = 20) -> go.Figure:
+def exposure_bars(
+    rows: Sequence[Exposure],
+    limit: int = 20,
+    listing_label: str = "share of listings",
+    appearance_label: str = "share of top-10 appearances",
+) -> go.Figure:
     """Share of investors' top-10 appearances against share of listings, most starved first."""
     shown = list(rows)[:limit]
     labels = [f"{r.region} ({r.country})" for r in shown][::-1]
@@ -135,13 +141,13 @@ def exposure_bars(rows: Sequence[Exposure], limit: int = 20) -> go.Figure:
         y=labels,
         x=[r.share_of_listings * 100 for r in shown][::-1],
         orientation="h",
-        name="share of listings",
+        name=listing_label,
     )
     figure.add_bar(
         y=labels,
         x=[r.share_of_appearances * 100 for r in shown][::-1],
         orientation="h",
-        name="share of top-10 appearances",
+        name=appearance_label,
     )
     figure.update_layout(
         barmode="group",

@@ -104,7 +104,11 @@ def match_card(match: Match, facts: ProjectFacts | None, reference: Reference, *
         st.caption(facts_line(facts, reference))
     left, right = st.columns([1, 4])
     left.metric(t("card.score"), f"{match.score:.2f}")
-    right.plotly_chart(factor_bars(match), key=f"factors_{match.id}_{rank}", config={"displayModeBar": False})
+    right.plotly_chart(
+        factor_bars(match, {k: t(f"factor.{k}") for k in match.factors}),
+        key=f"factors_{match.id}_{rank}",
+        config={"displayModeBar": False},
+    )
     for sentence, similarity in match.evidence:
         st.markdown(
             f"> {sentence}  \n<small>{t('card.similarity')} {similarity:.2f}</small>", unsafe_allow_html=True

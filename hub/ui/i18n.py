@@ -343,6 +343,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "insights.sdgs": "SDGs",
         "insights.sectors": "Sectors",
         "insights.exposure": "Is any region starved?",
+        "insights.share_listings": "share of listings",
+        "insights.share_top10": "share of top-10 appearances",
         "insights.exposure_caption": "Each region's share of all projects in investors' top 10s against its "
         "share of listings; the most under-exposed first.",
     }

@@ -52,4 +52,9 @@ st.plotly_chart(horizontal_bars(sectors, t("chart.projects")), key="insights_sec
 st.subheader(t("insights.exposure"))
 st.caption(t("insights.exposure_caption"))
 exposure = region_exposure()
-st.plotly_chart(exposure_bars(exposure), key="insights_exposure")
+st.plotly_chart(
+    exposure_bars(
+        exposure, listing_label=t("insights.share_listings"), appearance_label=t("insights.share_top10")
+    ),
+    key="insights_exposure",
+)
