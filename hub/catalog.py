@@ -119,10 +119,11 @@ class ProjectCatalog:
     def __post_init__(self) -> None:
         p, f = self.places, self.facts
         self.ids = np.array([x.id for x in f], dtype=np.int64)
-        self.country = np.array([p.countries.index(x.country) for x in f], dtype=np.int16)
-        self.region = np.array([p.regions.index(x.region) for x in f], dtype=np.int16)
-        self.stage = np.array([STAGES.index(x.stage) for x in f], dtype=np.int8)
-        self.instruments = np.array([bits(x.instruments, INSTRUMENTS) for x in f], dtype=np.int64)
+        # Small codes kept as native indexes (intp): they index lookup tables once per query.
+        self.country = np.array([p.countries.index(x.country) for x in f], dtype=np.intp)
+        self.region = np.array([p.regions.index(x.region) for x in f], dtype=np.intp)
+        self.stage = np.array([STAGES.index(x.stage) for x in f], dtype=np.intp)
+        self.instruments = np.array([bits(x.instruments, INSTRUMENTS) for x in f], dtype=np.intp)
         self.sectors = np.array([bits(x.sectors, p.sectors) for x in f], dtype=np.int64)
         self.primary_sector = np.array([p.sectors.index(x.sectors[0]) for x in f], dtype=np.int16)
         self.sdgs = np.array([sum(1 << n for n in x.sdgs) for x in f], dtype=np.int64)

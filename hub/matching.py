@@ -227,8 +227,12 @@ def _constraints(
 ) -> dict[str, np.ndarray]:
     """Each hard constraint as a bool array over the (investor row i, project row p) pairs.
 
-    ``i`` and ``p`` broadcast: a scalar against an array checks one side against many.
+    ``i`` and ``p`` broadcast: a scalar against an array checks one side against many. For one
+    investor against many projects, small lookup tables (per region, stage, instrument set)
+    replace arithmetic on the large columns.
     """
+    if isinstance(i, (int, np.integer)):
+        return _constraints_one_investor(inv, int(i), proj, p, s)
     coverage = inv.coverage[i, proj.region[p]]
     region_ok = coverage > 0
     if s.allow_neighbouring:
@@ -245,6 +249,38 @@ def _constraints(
         "ticket": (ask >= inv.ticket_min[i] * (1 - s.ticket_tolerance))
         & (ask <= inv.ticket_max[i] * (1 + s.ticket_tolerance)),
         "excluded_sector": (inv.excluded[i] & proj.sectors[p]) == 0,
+    }
+
+
+def _constraints_one_investor(
+    inv: InvestorCatalog, i: int, proj: ProjectCatalog, p: Any, s: MatchSettings
+) -> dict[str, np.ndarray]:
+    region_table = inv.coverage[i] > 0  # (regions,)
+    if s.allow_neighbouring:
+        near = (inv.countries[i].astype(np.int16) @ inv.places.neighbours.astype(np.int16)) > 0
+        region_table = region_table | near[inv.places.region_country]
+    stages = int(inv.stages[i])
+    stage_table = np.array(
+        [
+            any(
+                stages >> min(max(stage + step, 0), len(STAGES) - 1) & 1
+                for step in range(-s.stage_tolerance, s.stage_tolerance + 1)
+            )
+            for stage in range(len(STAGES))
+        ]
+    )
+    wanted = int(inv.instruments[i])
+    instrument_table = np.array([(mask & wanted) != 0 for mask in range(1 << len(INSTRUMENTS))])
+    ask = proj.ask_usd[p]
+    excluded = int(inv.excluded[i])
+    sectors_ok = (proj.sectors[p] & excluded) == 0 if excluded else np.ones(np.shape(ask), dtype=bool)
+    return {
+        "region": region_table[proj.region[p]],
+        "stage": stage_table[proj.stage[p]],
+        "instrument": instrument_table[proj.instruments[p]],
+        "ticket": (ask >= inv.ticket_min[i] * (1 - s.ticket_tolerance))
+        & (ask <= inv.ticket_max[i] * (1 + s.ticket_tolerance)),
+        "excluded_sector": sectors_ok,
     }
 
 

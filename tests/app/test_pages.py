@@ -203,3 +203,30 @@ def test_every_ui_text_key_exists_in_the_catalogue() -> None:
         used |= set(re.findall(r"\bt\(\s*[\"']([a-z_]+\.[a-z_.0-9]+)[\"']", path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in MESSAGES["en"])
     assert not missing
+
+
+def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    # an investor is interested in a published project of one owner; act as that owner
+    owner_name, project_id, investor_id, investor_email = _query(
+        seeded_app_env,
+        "select a.display_name, p.id, i.id, i.contact_email from projects p "
+        "join accounts a on a.id = p.owner_account_id, investors i "
+        "where p.status = 'published' and i.active = 1 order by a.display_name limit 1",
+    )[0]
+    with sqlite3.connect(seeded_app_env / "hub.db") as db:
+        db.execute(
+            "insert into interests (investor_id, project_id, stage, created_at, updated_at) "
+            "values (?, ?, 'interested', '2026-11-26 10:00:00', '2026-11-26 10:00:00')",
+            (investor_id, project_id),
+        )
+    as_role(app, "project_owner")
+    chooser = app.selectbox(key="actor_account_project_owner")
+    chooser.select_index(chooser.options.index(owner_name)).run()
+    app.switch_page(f"{PAGES}/owner_proposals.py").run()
+    accept = [b for b in app.button if b.key and b.key.startswith("accept_")]
+    assert accept, "the interest is listed with an accept button"
+    accept[0].click().run()
+    assert not app.exception
+    assert any(investor_email in s.value for s in app.success)
