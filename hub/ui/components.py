@@ -9,11 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from hub.catalog import ProjectFacts
+from hub.context import Hub
+from hub.curation import WorkflowError
+from hub.interest import express
 from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
 from hub.ui.charts import factor_bars
 from hub.ui.i18n import t
-from hub.vocab import Instrument, Language, Stage, slugs
+from hub.ui.session import UiActor
+from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
 
 def usd(amount: float) -> str:
@@ -115,6 +119,28 @@ def match_card(match: Match, facts: ProjectFacts | None, reference: Reference, *
         )
     with st.expander(t("card.why")):
         st.write(match.explanation())
+
+
+def interest_form(hub: Hub, actor: UiActor, project_id: int, options: Sequence[str], key: str) -> bool:
+    """Move the investor's interest in a project to one of ``options``; True once saved."""
+    with st.form(key):
+        chosen = st.selectbox(t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}"))
+        reason = st.selectbox(
+            t("interest.reason"),
+            [None, *[r.value for r in DeclineReason]],
+            format_func=lambda r: "—" if r is None else t(f"decline.{r}"),
+        )
+        note = st.text_input(t("interest.note"))
+        if not st.form_submit_button(t("interest.save")):
+            return False
+    try:
+        with hub.sessions.begin() as session:
+            express(session, actor.investor_id, project_id, chosen, actor, reason=reason, note=note or None)
+    except WorkflowError as error:
+        st.error(str(error))
+        return False
+    st.success(t("interest.saved", stage=t(f"interest.{chosen}")))
+    return True
 
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:

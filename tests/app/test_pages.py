@@ -230,3 +230,19 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     accept[0].click().run()
     assert not app.exception
     assert any(investor_email in s.value for s in app.success)
+
+
+def test_the_project_page_shows_public_fields_and_the_investors_fit(app: AppTest, seeded_app_env: Path) -> None:
+    project_id, title, contact = _query(
+        seeded_app_env,
+        "select p.id, p.title, c.contact_email from projects p join project_confidential c on c.project_id = p.id "
+        "where p.status = 'published' limit 1",
+    )[0]
+    app.session_state["project_id"] = project_id
+    app.switch_page(f"{PAGES}/project.py").run()
+    assert not app.exception
+    assert [t.value for t in app.title] == [title]
+    assert contact not in _texts(app)  # the confidential contact is not shown
+    assert "How this project fits your mandate" in [s.value for s in app.subheader]
+    next(b for b in app.button if b.label == "Save").click().run()
+    assert _query(seeded_app_env, "select count(*) from interests where project_id = ?", project_id) == [(1,)]

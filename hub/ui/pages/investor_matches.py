@@ -9,11 +9,11 @@ from hub import repository
 from hub.curation import WorkflowError
 from hub.interest import express, next_stages
 from hub.searches import filters_from_json, mark_seen, new_since_last_visit, save_search
-from hub.ui.components import download_buttons, facts_line, filter_widgets, match_card
+from hub.ui.components import download_buttons, facts_line, filter_widgets, interest_form, match_card
 from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher
 from hub.ui.session import require_role
-from hub.vocab import DeclineReason, Role
+from hub.vocab import Role
 
 hub = get_hub()
 reference = hub.reference
@@ -83,32 +83,8 @@ with tab_interests:
             options = next_stages(stage)
             if not options:
                 continue
-            with st.form(f"interest_form_{interest_id}"):
-                chosen = st.selectbox(
-                    t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}")
-                )
-                why = st.selectbox(
-                    t("interest.reason"),
-                    [None, *[r.value for r in DeclineReason]],
-                    format_func=lambda r: "—" if r is None else t(f"decline.{r}"),
-                )
-                note = st.text_input(t("interest.note"))
-                if st.form_submit_button(t("interest.save")):
-                    try:
-                        with hub.sessions.begin() as session:
-                            express(
-                                session,
-                                actor.investor_id,
-                                project_id,
-                                chosen,
-                                actor,
-                                reason=why,
-                                note=note or None,
-                            )
-                        st.success(t("interest.saved", stage=t(f"interest.{chosen}")))
-                        st.rerun()
-                    except WorkflowError as error:
-                        st.error(str(error))
+            if interest_form(hub, actor, project_id, options, f"interest_form_{interest_id}"):
+                st.rerun()
 
 with tab_why:
     st.write(t("why.intro"))

@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import repository
-from hub.curation import WorkflowError
-from hub.interest import express, next_stages
-from hub.ui.components import facts_line, match_card, usd
+from hub.interest import next_stages
+from hub.ui.components import facts_line, interest_form, match_card, usd
 from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher
 from hub.ui.session import current_actor
-from hub.vocab import DeclineReason, Role
+from hub.vocab import Role
 
 hub = get_hub()
 reference = hub.reference
@@ -59,29 +58,7 @@ if actor.role == Role.INVESTOR and actor.investor_id is not None:
     options = next_stages(stage) if stage else ["watching", "interested", "declined"]
     st.caption(t("interest.now", stage=t(f"interest.{stage}") if stage else t("interest.none")))
     if options:
-        with st.form("project_interest"):
-            chosen = st.selectbox(t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}"))
-            reason = st.selectbox(
-                t("interest.reason"),
-                [None, *[r.value for r in DeclineReason]],
-                format_func=lambda r: "—" if r is None else t(f"decline.{r}"),
-            )
-            note = st.text_input(t("interest.note"))
-            if st.form_submit_button(t("interest.save")):
-                try:
-                    with hub.sessions.begin() as session:
-                        express(
-                            session,
-                            actor.investor_id,
-                            facts.id,
-                            chosen,
-                            actor,
-                            reason=reason,
-                            note=note or None,
-                        )
-                    st.success(t("interest.saved", stage=t(f"interest.{chosen}")))
-                except WorkflowError as error:
-                    st.error(str(error))
+        interest_form(hub, actor, facts.id, options, "project_interest")
 
 st.subheader(t("project.similar"))
 for similar in matcher().similar_projects(facts.id, top=5).items:
