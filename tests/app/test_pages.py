@@ -232,7 +232,9 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     assert any(investor_email in s.value for s in app.success)
 
 
-def test_the_project_page_shows_public_fields_and_the_investors_fit(app: AppTest, seeded_app_env: Path) -> None:
+def test_the_project_page_shows_public_fields_and_the_investors_fit(
+    app: AppTest, seeded_app_env: Path
+) -> None:
     project_id, title, contact = _query(
         seeded_app_env,
         "select p.id, p.title, c.contact_email from projects p join project_confidential c on c.project_id = p.id "
