@@ -8,7 +8,6 @@ exact amounts stay in the database).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -224,8 +223,3 @@ class InvestorCatalog:
 
     def position(self, item: int) -> int | None:
         return self._position.get(int(item))
-
-
-def ticket_centre(low: float, high: float) -> float:
-    """The geometric middle of a ticket range (tickets spread over orders of magnitude)."""
-    return math.sqrt(max(low, 1.0) * max(high, 1.0))

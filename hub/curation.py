@@ -9,7 +9,6 @@ criteria (eligibility pre-check) and AIFC-link verification.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -208,7 +207,3 @@ def completeness(project: ProjectIn | Project) -> tuple[float, list[str]]:
     }
     missing = [name for name, present in parts.items() if not present]
     return (len(parts) - len(missing)) / len(parts), missing
-
-
-def reviews_of(session: Session, project_id: int) -> Sequence[ProjectReview]:
-    return repository.reviews_of(session, project_id)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +84,6 @@ class EvalReport:
     projects: int
     pairs: int
     model: str
-    per_query: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def score(self, name: str) -> RankerScore:
         return next(r for r in self.rankers if r.name == name)
@@ -159,7 +158,6 @@ def evaluate(eval_set: EvalSet, encoder: Encoder, workdir: Path, reference_dir: 
         rankings["full"][name] = [external[m.id] for m in full.items]
 
     scores = []
-    per_query: dict[str, dict[str, float]] = {}
     for ranker, answers in rankings.items():
         values = []
         for name in investor_ids:
@@ -168,7 +166,6 @@ def evaluate(eval_set: EvalSet, encoder: Encoder, workdir: Path, reference_dir: 
             values.append(
                 (ndcg_at_k(ranked, list(judged.values())), precision_at_k(ranked), reciprocal_rank(ranked))
             )
-            per_query.setdefault(name, {})[ranker] = values[-1][0]
         ndcg, precision, mrr = (float(np.mean(column)) for column in zip(*values, strict=True))
         scores.append(RankerScore(ranker, ndcg, precision, mrr))
     en_ru, ru_en = cross_lingual_top1(encoder, eval_set.pairs)
@@ -181,5 +178,4 @@ def evaluate(eval_set: EvalSet, encoder: Encoder, workdir: Path, reference_dir: 
         projects=len(documents),
         pairs=len(eval_set.pairs),
         model=encoder.name,
-        per_query=per_query,
     )

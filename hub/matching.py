@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -738,6 +738,3 @@ class Matcher:
 
     def _project_text(self, project_id: int) -> str:
         return self.texts.project_texts([project_id]).get(project_id, "")
-
-    def with_settings(self, settings: MatchSettings) -> Matcher:
-        return replace(self, settings=settings)
