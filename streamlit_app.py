@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hub.ui.components import show_notices
 from hub.ui.i18n import t
 from hub.ui.resources import ensure_demo_data, get_engine, get_hub
 from hub.ui.session import choose_actor
@@ -38,5 +39,7 @@ by_role = {
     ],
 }
 pages = {t("nav.public"): public, t(f"nav.section.{actor.role}"): by_role[actor.role]}
-st.navigation(pages).run()
+page = st.navigation(pages)
+show_notices()  # confirmations of the action that caused this rerun
+page.run()
 st.sidebar.caption(t("app.disclaimer"))

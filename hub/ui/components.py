@@ -19,6 +19,19 @@ from hub.ui.i18n import t
 from hub.ui.session import UiActor
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
+NOTICES = "hub_notices"
+
+
+def notify(message: str) -> None:
+    """Confirm a finished action on the next run: a message shown just before ``st.rerun()`` is lost."""
+    st.session_state.setdefault(NOTICES, []).append(message)
+
+
+def show_notices() -> None:
+    """Show, once, the confirmations queued by :func:`notify` (the router calls this on every run)."""
+    for message in st.session_state.pop(NOTICES, []):
+        st.success(message, icon=":material/check_circle:")
+
 
 def usd(amount: float) -> str:
     if amount >= 1e9:
@@ -139,7 +152,7 @@ def interest_form(hub: Hub, actor: UiActor, project_id: int, options: Sequence[s
     except WorkflowError as error:
         st.error(str(error))
         return False
-    st.success(t("interest.saved", stage=t(f"interest.{chosen}")))
+    notify(t("interest.saved", stage=t(f"interest.{chosen}")))
     return True
 
 

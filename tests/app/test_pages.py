@@ -185,6 +185,9 @@ def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(
     apply.click().run()
     assert not app.exception
     assert _query(seeded_app_env, "select status from projects where id = ?", project_id) == [("published",)]
+    # the confirmation survives the rerun that redraws the queue without the approved passport
+    assert any(s.value.startswith("Done: Published") for s in app.success)
+    assert f"decision_{project_id}" not in [r.key for r in app.radio]
     assert _query(
         seeded_app_env, "select decision from project_reviews where project_id = ?", project_id
     ) == [("approve",)]
@@ -254,3 +257,5 @@ def test_the_project_page_shows_public_fields_and_the_investors_fit(
     assert "How this project fits your mandate" in [s.value for s in app.subheader]
     next(b for b in app.button if b.label == "Save").click().run()
     assert _query(seeded_app_env, "select count(*) from interests where project_id = ?", project_id) == [(1,)]
+    assert any(s.value.startswith("Saved: Watching") for s in app.success)
+    assert any("Watching" in c.value for c in app.caption)  # the page shows the new stage

@@ -9,6 +9,7 @@ from hub.curation import WorkflowError, move
 from hub.importing import project_row
 from hub.interest import CAN_BE_ACCEPTED, accept, contacts
 from hub.models import Interest
+from hub.ui.components import notify
 from hub.ui.i18n import t
 from hub.ui.resources import get_hub, refresh_matcher
 from hub.ui.session import require_role
@@ -50,6 +51,7 @@ for project in projects:
                 with hub.sessions.begin() as session:
                     move(session, repository.find_project(session, project.id), Status.ARCHIVED, actor)
                 refresh_matcher()
+                notify(t("proposals.archived", title=project.title))
                 st.rerun()
             except WorkflowError as error:
                 st.error(str(error))

@@ -57,8 +57,8 @@ if actor.role == Role.INVESTOR and actor.investor_id is not None:
         stage = interest.stage if interest else None
     options = next_stages(stage) if stage else ["watching", "interested", "declined"]
     st.caption(t("interest.now", stage=t(f"interest.{stage}") if stage else t("interest.none")))
-    if options:
-        interest_form(hub, actor, facts.id, options, "project_interest")
+    if options and interest_form(hub, actor, facts.id, options, "project_interest"):
+        st.rerun()
 
 st.subheader(t("project.similar"))
 for similar in matcher().similar_projects(facts.id, top=5).items:

@@ -13,6 +13,7 @@ from hub.curation import WorkflowError, allowed_moves, completeness, move, verif
 from hub.importing import ImportFileError, Kind, import_file, project_row
 from hub.matching import DUPLICATE_SIMILARITY
 from hub.schemas import InvalidInput, validate_project
+from hub.ui.components import notify
 from hub.ui.i18n import t
 from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
 from hub.ui.session import require_role
@@ -118,7 +119,7 @@ with tab_queue:
                                 note=note,
                             )
                         refresh_matcher()
-                        st.success(t("queue.done", status=t(f"status.{decision}")))
+                        notify(t("queue.done", title=title, status=t(f"status.{decision}")))
                         st.rerun()
                     except WorkflowError as error:
                         st.error(str(error))
