@@ -18,7 +18,7 @@ from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
 from hub.importing import ImportFileError, Kind, export_file, import_file
-from hub.indexing import IndexKind, current_texts, index_folder, refresh
+from hub.indexing import IndexKind, index_folder
 from hub.matching import MatchResult
 
 EXIT_OK = 0
@@ -99,21 +99,11 @@ def cmd_export(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _reindex(hub: Hub, out: TextIO) -> None:
-    """Bring both vector indexes up to date with the database, with progress bars."""
-    root = hub.settings.index_dir
-    encoder = open_encoder(hub.settings)
-    for kind in IndexKind:
-        update, close = _progress_bar(f"Embedding {kind}")
-        try:
-            with hub.sessions() as session:
-                texts = current_texts(session, kind, hub.reference)
-            _, report = refresh(
-                root, kind, texts, encoder, exact_limit=hub.settings.exact_search_limit, progress=update
-            )
-        finally:
-            close()
+    """Bring both vector indexes, and the explanation sentences, up to date with the database."""
+    engine = _engine(hub)
+    for report in engine.reports:
         out.write(report.summary() + f"; {report.encoded} texts encoded\n")
-    out.write(f"Indexes saved in {root} (model {encoder.name})\n")
+    out.write(f"Indexes saved in {hub.settings.index_dir} (model {engine.encoder.name})\n")
 
 
 def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:

@@ -13,7 +13,9 @@ import pytest
 
 from hub.cli import EXIT_INVALID, EXIT_OK, main
 from hub.config import PROJECT_ROOT, Settings
+from hub.context import open_encoder, open_hub
 from hub.demo import DemoData
+from hub.engine import open_engine
 from hub.importing import PROJECT_COLUMNS, PROJECT_OPTIONAL, write_rows
 
 COLUMNS = (*PROJECT_COLUMNS, *PROJECT_OPTIONAL)
@@ -110,6 +112,11 @@ def test_reindex_embeds_everything_once_then_nothing(settings: Settings) -> None
     assert (settings.index_dir / "projects" / "manifest.json").exists()
     code, output = run(settings, "reindex")
     assert "projects: 0 added, 0 re-embedded, 0 removed, 472 unchanged; 0 texts encoded" in output
+    # the explanation sentences are embedded too: the app's next start loads no model at all
+    hub = open_hub(settings)
+    engine = open_engine(hub, open_encoder(settings))
+    assert engine.encoder.misses == 0 and not engine.encoder.encoder.loaded
+    hub.engine.dispose()
 
 
 def test_match_right_after_import_sees_the_new_rows(
