@@ -27,15 +27,20 @@ def get_hub() -> Hub:
 @st.cache_resource(show_spinner=False)
 def get_engine(_hub: Hub) -> MatchingEngine:
     """The encoder, both vector indexes and the catalogs, built once per server process."""
-    bar = st.progress(0.0, text=t("start.index"))
+    bars = []  # drawn once there is work to show: a warm start, which encodes nothing, shows no bar
 
     def progress(what: str, done: int, total: int) -> None:
-        bar.progress(
+        if not bars:
+            if done >= total:
+                return
+            bars.append(st.progress(0.0, text=t("start.index")))
+        bars[0].progress(
             min(1.0, done / max(total, 1)), text=t("start.index_progress", what=what, done=done, total=total)
         )
 
     engine = open_engine(_hub, open_encoder(_hub.settings), progress)
-    bar.empty()
+    for bar in bars:
+        bar.empty()
     return engine
 
 

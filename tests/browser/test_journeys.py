@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks.app_start import CHROMIUM_ARGS, chromium, serve
 from hub.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
@@ -24,20 +20,12 @@ pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)"
 )
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium()
 if CHROMIUM is None:
     pytest.skip("chromium is not installed: apt-get install chromium (.ci/run does)", allow_module_level=True)
 
 SHOTS = PROJECT_ROOT / ("docs" if os.environ.get("HUB_UPDATE_SCREENSHOTS") else "test-artifacts")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
 TIMEOUT_MS = 120_000
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -45,35 +33,14 @@ def server(tmp_path_factory: pytest.TempPathFactory, indexed_template: Path) -> 
     """A real Streamlit server over a copy of the indexed demo data."""
     folder = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(indexed_template, folder)
-    port = _free_port()
-    env = {**os.environ, "HUB_DATABASE_URL": f"sqlite:///{folder / 'hub.db'}", "HUB_DATA_DIR": str(folder)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.5)
+    with serve(folder) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
