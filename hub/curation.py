@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from hub import repository
+from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
 from hub.reference import Reference
 from hub.schemas import ProjectIn
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
+
+if TYPE_CHECKING:  # hub.matching imports hub.catalog, which imports this module
+    from hub.matching import Matcher, MatchResult
 
 # The admission criteria, published on the submit page (in the spirit of the InvestEU portal).
 MIN_ASK_USD = Decimal(50_000)
@@ -149,6 +154,18 @@ def verify_aifc_link(
         entity_type="project",
         entity_id=project.id,
         details={"link": project.aifc_link, "reference": project.aifc_reference, "note": note},
+    )
+
+
+def duplicate_check(matcher: Matcher, project: Project, reference: Reference, top: int = 3) -> MatchResult:
+    """The published listings closest to a passport, each marked ``duplicate`` when it is probably
+    the same project (close text, and the same region or owner; see ``DUPLICATE_SIMILARITY``)."""
+    return matcher.duplicate_candidates(
+        project_text(project, reference),
+        region=project.region_code,
+        owner_name=project.owner_name,
+        exclude=project.id,
+        top=top,
     )
 
 

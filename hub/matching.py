@@ -49,7 +49,11 @@ FACTOR_LABELS = {
     "freshness": "freshness",
     "completeness": "completeness",
 }
-DUPLICATE_SIMILARITY = 0.92  # cosine above which two passports are probably the same project
+# Two passports are probably the same project when their texts are this close (cosine of the
+# indexed texts) and they share a region or an owner. The same kind of project elsewhere by someone
+# else is a comparable, not a duplicate: on the demo data, same-archetype listings in other regions
+# reach 0.985 while a retitled, shortened resubmission of a listing stays above 0.97.
+DUPLICATE_SIMILARITY = 0.92
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9«\"(])")
 
 
@@ -641,10 +645,28 @@ class Matcher:
 
     def similar_projects(self, project_id: int, top: int = 10) -> MatchResult:
         """Projects whose text is closest: comparables for investors, duplicates for curators."""
+        p = self.projects.position(project_id)
+        if p is None:
+            raise LookupError(f"project {project_id} is not published (only published projects are matched)")
         query = self._vector(self.project_index, project_id, lambda: self._project_text(project_id))
         allowed = self.projects.ids != project_id
         positions, cosine = self._search(self.project_index, self.projects, query, allowed, top)
-        return self._semantic_result(positions, cosine, query, top, int(allowed.sum()), duplicates=True)
+        facts = self.projects.facts[p]
+        return self._semantic_result(
+            positions, cosine, query, top, int(allowed.sum()), duplicate_of=(facts.region, facts.owner_name)
+        )
+
+    def duplicate_candidates(
+        self, text: str, *, region: str, owner_name: str, exclude: int | None = None, top: int = 3
+    ) -> MatchResult:
+        """Published projects closest to a passport under review (``text`` as the index reads it,
+        see ``hub.indexing.project_text``); ``duplicate`` marks the probable same project."""
+        query = self.encoder.encode([text])[0]
+        allowed = self.projects.ids != (-1 if exclude is None else exclude)
+        positions, cosine = self._search(self.project_index, self.projects, query, allowed, top)
+        return self._semantic_result(
+            positions, cosine, query, top, int(allowed.sum()), duplicate_of=(region, owner_name)
+        )
 
     def search_projects(self, text: str, top: int = 10, filters: ProjectFilters | None = None) -> MatchResult:
         """Published projects closest in meaning to ``text`` (any supported language)."""
@@ -681,7 +703,7 @@ class Matcher:
         top: int,
         passing_count: int,
         *,
-        duplicates: bool = False,
+        duplicate_of: tuple[str, str] | None = None,  # (region, owner name) of the query's project
     ) -> MatchResult:
         texts = self.texts.project_texts([int(self.projects.ids[q]) for q in positions])
         items = [
@@ -693,7 +715,12 @@ class Matcher:
                 factors={"semantic": float(max(c, 0.0))},
                 similarity=float(c),
                 evidence=self._evidence(query, texts.get(self.projects.facts[q].id, "")),
-                duplicate=duplicates and c >= DUPLICATE_SIMILARITY,
+                duplicate=duplicate_of is not None
+                and c >= DUPLICATE_SIMILARITY
+                and (
+                    self.projects.facts[q].region == duplicate_of[0]
+                    or self.projects.facts[q].owner_name == duplicate_of[1]
+                ),
             )
             for q, c in zip(positions, cosine, strict=True)
         ]

@@ -10,9 +10,13 @@ import pytest
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from hub import repository
-from hub.context import Hub
+from hub.config import Settings
+from hub.context import Hub, open_encoder, open_hub
+from hub.curation import duplicate_check
 from hub.engine import MatchingEngine, match_settings, open_engine
 from hub.indexing import IndexKind
+from hub.matching import DUPLICATE_SIMILARITY
+from hub.vocab import Status
 from tests.fakes import FakeEncoder
 
 
@@ -65,3 +69,32 @@ def test_unknown_weight_names_are_refused_with_the_known_ones(seeded_hub: Hub) -
     settings = seeded_hub.settings.model_copy(update={"match_weights": {"semantik": 0.5}})
     with pytest.raises(ValueError, match="unknown factor\\(s\\) semantik; known: semantic"):
         match_settings(settings)
+
+
+def test_the_duplicate_check_tells_a_resubmission_from_the_same_kind_of_project_elsewhere(
+    indexed_settings: Settings,
+) -> None:
+    # the real model: the threshold is calibrated on its similarities
+    hub = open_hub(indexed_settings)
+    matcher = open_engine(hub, open_encoder(indexed_settings)).matcher
+    facts = matcher.projects.facts
+    original, comparable = next(
+        (f, m)
+        for f in facts
+        for m in matcher.similar_projects(f.id, top=1).items
+        if m.similarity >= DUPLICATE_SIMILARITY and facts[matcher.projects.position(m.id)].region != f.region
+    )
+    assert not comparable.duplicate
+    with hub.sessions() as session:  # never committed
+        published = repository.find_project(session, original.id)
+        queued = repository.projects_in_status(session, [Status.SUBMITTED])[0]
+        # the same project submitted again by its owner: retitled, the summary cut in half
+        queued.title = f"{published.title} (phase 2)"
+        queued.summary = published.summary[: len(published.summary) // 2]
+        for name in ("description", "owner_name", "region_code", "city", "language", "sectors"):
+            setattr(queued, name, getattr(published, name))
+        checked = {m.id: m for m in duplicate_check(matcher, queued, hub.reference, top=10).items}
+        session.rollback()
+    assert checked[original.id].duplicate
+    assert comparable.id in checked and not checked[comparable.id].duplicate
+    hub.engine.dispose()

@@ -238,6 +238,25 @@ def test_similar_projects_flag_near_duplicates(reference: Reference) -> None:
     assert result.items[0].duplicate and not result.items[1].duplicate
 
 
+def test_the_same_kind_of_project_elsewhere_by_someone_else_is_a_comparable_not_a_duplicate(
+    reference: Reference,
+) -> None:
+    rows = [
+        (project(1), ON_TOPIC),
+        (project(2, region="KZ-75", owner_name="Another owner"), ON_TOPIC),  # same text, Almaty city
+        (project(3, region="KZ-75"), ON_TOPIC),  # same owner, another region
+    ]
+    matcher = make_matcher(reference, rows)
+    flags = {m.id: m.duplicate for m in matcher.similar_projects(1, top=2).items}
+    assert flags == {2: False, 3: True}
+    # a passport under review is checked the same way against the published listings
+    found = matcher.duplicate_candidates(ON_TOPIC, region="KZ-75", owner_name="Someone new", top=3)
+    assert {m.id: m.duplicate for m in found.items} == {1: False, 2: True, 3: True}
+    assert [
+        m.id for m in matcher.duplicate_candidates(ON_TOPIC, region="KZ-35", owner_name="x", exclude=1).items
+    ] == [2, 3]
+
+
 def test_an_unknown_or_inactive_investor_is_reported_not_guessed(reference: Reference) -> None:
     matcher = make_matcher(reference, [(project(1), ON_TOPIC)])
     with pytest.raises(LookupError, match="not active"):

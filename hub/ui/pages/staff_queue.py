@@ -9,9 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from hub import repository
-from hub.curation import WorkflowError, allowed_moves, completeness, move, verify_aifc_link
+from hub.curation import WorkflowError, allowed_moves, completeness, duplicate_check, move, verify_aifc_link
 from hub.importing import ImportFileError, Kind, import_file, project_row
-from hub.matching import DUPLICATE_SIMILARITY
 from hub.schemas import InvalidInput, validate_project
 from hub.ui.components import notify
 from hub.ui.i18n import t
@@ -45,20 +44,19 @@ with tab_queue:
                 p.aifc_link,
                 p.aifc_reference,
                 completeness(p),
-                f"{p.title}. {p.summary} {p.description}",
+                duplicate_check(matcher(), p, reference).items,
                 repository.aifc_verification(session, p.id),
             )
             for p in queue
         ]
     st.caption(t("queue.count", n=len(entries)))
-    for project_id, external_id, title, status, link, link_ref, (score, missing), text, check in entries:
+    for project_id, external_id, title, status, link, link_ref, (score, missing), similar, check in entries:
         with st.container(border=True):
             st.markdown(f"**{title}** · `{external_id}` · {t('status.' + status)}")
             st.progress(score, text=t("queue.completeness", pct=f"{score:.0%}"))
             if missing:
                 st.caption(t("submit.missing", parts=", ".join(missing)))
-            similar = matcher().search_projects(text, top=3).items
-            duplicates = [m for m in similar if m.similarity >= DUPLICATE_SIMILARITY]
+            duplicates = [m for m in similar if m.duplicate]
             if duplicates:
                 st.warning(
                     t(
