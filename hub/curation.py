@@ -23,7 +23,7 @@ from hub.schemas import ProjectIn
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
 
 if TYPE_CHECKING:  # hub.matching imports hub.catalog, which imports this module
-    from hub.matching import Matcher, MatchResult
+    from hub.matching import Match, Matcher, MatchResult
 
 # The admission criteria, published on the submit page (in the spirit of the InvestEU portal).
 MIN_ASK_USD = Decimal(50_000)
@@ -167,6 +167,53 @@ def duplicate_check(matcher: Matcher, project: Project, reference: Reference, to
         exclude=project.id,
         top=top,
     )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One passport waiting for a staff decision, with what the reviewer checks."""
+
+    project_id: int
+    external_id: str
+    title: str
+    status: str
+    aifc_link: str
+    aifc_reference: str | None
+    completeness: float
+    missing: list[str]
+    similar: list[Match]  # closest published listings; ``duplicate`` marks a probable same project
+    aifc_verified: bool | None  # None: a claimed link not checked yet (or no link claimed)
+
+    @property
+    def possible_duplicate(self) -> bool:
+        return any(m.duplicate for m in self.similar)
+
+    @property
+    def aifc_to_verify(self) -> bool:
+        return self.aifc_link != AifcLink.NONE and self.aifc_verified is None
+
+
+def review_queue(session: Session, matcher: Matcher, reference: Reference) -> list[QueueItem]:
+    """Submitted and in-review passports, oldest submission first."""
+    items = []
+    for project in repository.projects_in_status(session, [Status.SUBMITTED, Status.IN_REVIEW]):
+        score, missing = completeness(project)
+        check = repository.aifc_verification(session, project.id)
+        items.append(
+            QueueItem(
+                project_id=project.id,
+                external_id=project.external_id,
+                title=project.title,
+                status=project.status,
+                aifc_link=project.aifc_link,
+                aifc_reference=project.aifc_reference,
+                completeness=score,
+                missing=missing,
+                similar=duplicate_check(matcher, project, reference).items,
+                aifc_verified=None if check is None else check.verified,
+            )
+        )
+    return items
 
 
 def eligibility(project: ProjectIn, reference: Reference) -> list[Criterion]:

@@ -193,6 +193,39 @@ def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(
     ) == [("approve",)]
 
 
+def test_the_queue_shows_ten_passports_a_page_and_can_focus_on_possible_duplicates(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
+    waiting = _query(
+        seeded_app_env, "select count(*) from projects where status in ('submitted', 'in_review')"
+    )
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Passports waiting"] == str(waiting[0][0]) and waiting[0][0] > 20
+
+    def shown() -> list[str]:
+        return [r.key for r in app.radio if r.key and r.key.startswith("decision_")]
+
+    first = shown()
+    assert len(first) == 10
+    app.pagination(key="queue_page").set_value(2).run()
+    second = shown()
+    assert len(second) == 10 and not set(first) & set(second)
+
+    app.segmented_control(key="queue_focus").set_value("duplicates").run()
+    flagged = int(metrics["Possible duplicates"])
+    assert 0 < flagged < 10 and len(shown()) == flagged  # back on page 1 of a shorter list
+    assert len(app.warning) == flagged and all(
+        w.value.startswith("Possible duplicate of:") for w in app.warning
+    )
+
+    app.segmented_control(key="queue_focus").set_value("aifc").run()
+    claims = int(metrics["AIFC links to verify"])
+    assert claims > 0 and len(shown()) == min(10, claims)
+    assert all(b.label == "Confirm AIFC link" for b in app.button if b.key and b.key.startswith("aifc_True_"))
+    assert len([b for b in app.button if b.key and b.key.startswith("aifc_True_")]) == len(shown())
+
+
 def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_app_env: Path) -> None:
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
     radio = next(r for r in app.radio if r.key and r.key.startswith("decision_"))

@@ -9,18 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from hub import repository
-from hub.curation import WorkflowError, allowed_moves, completeness, duplicate_check, move, verify_aifc_link
+from hub.curation import WorkflowError, allowed_moves, move, review_queue, verify_aifc_link
 from hub.importing import ImportFileError, Kind, import_file, project_row
 from hub.schemas import InvalidInput, validate_project
 from hub.ui.components import notify
 from hub.ui.i18n import t
 from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
 from hub.ui.session import require_role
-from hub.vocab import ReviewReason, Status
+from hub.vocab import ReviewReason
 
 hub = get_hub()
 reference = hub.reference
 actor = require_role("hub_staff", "admin")
+QUEUE_PAGE = 10  # passports per page of the review queue
 st.title(t("queue.title"))
 tab_queue, tab_import, tab_edit, tab_index, tab_audit = st.tabs(
     [
@@ -34,47 +35,57 @@ tab_queue, tab_import, tab_edit, tab_index, tab_audit = st.tabs(
 
 with tab_queue:
     with hub.sessions() as session:
-        queue = repository.projects_in_status(session, [Status.SUBMITTED, Status.IN_REVIEW])
-        entries = [
-            (
-                p.id,
-                p.external_id,
-                p.title,
-                p.status,
-                p.aifc_link,
-                p.aifc_reference,
-                completeness(p),
-                duplicate_check(matcher(), p, reference).items,
-                repository.aifc_verification(session, p.id),
-            )
-            for p in queue
-        ]
-    st.caption(t("queue.count", n=len(entries)))
-    for project_id, external_id, title, status, link, link_ref, (score, missing), similar, check in entries:
-        with st.container(border=True):
-            st.markdown(f"**{title}** · `{external_id}` · {t('status.' + status)}")
-            st.progress(score, text=t("queue.completeness", pct=f"{score:.0%}"))
-            if missing:
-                st.caption(t("submit.missing", parts=", ".join(missing)))
-            duplicates = [m for m in similar if m.duplicate]
-            if duplicates:
-                st.warning(
-                    t(
-                        "queue.duplicates",
-                        titles="; ".join(f"{m.label} ({m.similarity:.2f})" for m in duplicates),
-                    )
-                )
-            else:
-                st.caption(
-                    t("queue.closest", titles="; ".join(f"{m.label} ({m.similarity:.2f})" for m in similar))
-                )
-            if link != "none":
-                state = (
-                    t("queue.aifc_unchecked")
-                    if check is None
-                    else (t("queue.aifc_ok") if check.verified else t("queue.aifc_bad"))
-                )
-                st.markdown(f"{t('aifc.' + link)}: {link_ref or '—'} · {state}")
+        queue = review_queue(session, matcher(), reference)
+    duplicates_n = sum(item.possible_duplicate for item in queue)
+    aifc_n = sum(item.aifc_to_verify for item in queue)
+    waiting, dups, aifc = st.columns(3)
+    waiting.metric(t("queue.waiting"), len(queue))
+    dups.metric(t("queue.possible_duplicates"), duplicates_n)
+    aifc.metric(t("queue.aifc_pending"), aifc_n)
+    focus = st.segmented_control(
+        t("queue.focus"),
+        ["all", "duplicates", "aifc"],
+        format_func=lambda f: t(f"queue.focus_{f}"),
+        default="all",
+        key="queue_focus",
+    )
+    shown = [
+        item
+        for item in queue
+        if focus in (None, "all")
+        or (focus == "duplicates" and item.possible_duplicate)
+        or (focus == "aifc" and item.aifc_to_verify)
+    ]
+    pages = max(1, -(-len(shown) // QUEUE_PAGE))
+    cards = st.container()  # above the page picker, which needs to run first
+    number = 1
+    if pages > 1:
+        if st.session_state.get("queue_page", 1) > pages:  # a narrower focus has fewer pages
+            st.session_state["queue_page"] = pages
+        number = st.pagination(pages, key="queue_page")
+    first = (number - 1) * QUEUE_PAGE
+    page = shown[first : first + QUEUE_PAGE]
+    if page:
+        cards.caption(t("queue.count", shown=len(shown), start=first + 1, end=first + len(page)))
+    else:
+        cards.info(t("queue.empty"))
+    for item in page:
+        project_id = item.project_id
+        with cards.container(border=True):
+            st.markdown(f"**{item.title}** · `{item.external_id}` · {t('status.' + item.status)}")
+            st.progress(item.completeness, text=t("queue.completeness", pct=f"{item.completeness:.0%}"))
+            if item.missing:
+                st.caption(t("submit.missing", parts=", ".join(item.missing)))
+            closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar]
+            if item.possible_duplicate:
+                duplicates = [text for text, m in zip(closest, item.similar, strict=True) if m.duplicate]
+                st.warning(t("queue.duplicates", titles="; ".join(duplicates)))
+            elif closest:
+                st.caption(t("queue.closest", titles="; ".join(closest)))
+            if item.aifc_link != "none":
+                state = {None: "queue.aifc_unchecked", True: "queue.aifc_ok", False: "queue.aifc_bad"}
+                claim = f"{t('aifc.' + item.aifc_link)}: {item.aifc_reference or '—'}"
+                st.markdown(f"{claim} · {t(state[item.aifc_verified])}")
                 left, right = st.columns(2)
                 for column, verified, label in (
                     (left, True, "queue.aifc_confirm"),
@@ -89,11 +100,12 @@ with tab_queue:
                                 verified=verified,
                                 note=None,
                             )
+                        notify(t("queue.aifc_recorded", title=item.title, state=t(state[verified])))
                         st.rerun()
             with st.form(f"decide_{project_id}"):
                 decision = st.radio(
                     t("queue.decision"),
-                    allowed_moves(status, actor.role),
+                    allowed_moves(item.status, actor.role),
                     format_func=lambda s: t(f"status.{s}"),
                     horizontal=True,
                     key=f"decision_{project_id}",
@@ -117,7 +129,7 @@ with tab_queue:
                                 note=note,
                             )
                         refresh_matcher()
-                        notify(t("queue.done", title=title, status=t(f"status.{decision}")))
+                        notify(t("queue.done", title=item.title, status=t(f"status.{decision}")))
                         st.rerun()
                     except WorkflowError as error:
                         st.error(str(error))
