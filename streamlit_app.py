@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hub.i18n import t
 from hub.ui.components import show_notices
-from hub.ui.i18n import t
 from hub.ui.resources import ensure_demo_data, get_engine, get_hub
 from hub.ui.session import choose_actor
 from hub.vocab import Role

@@ -138,7 +138,7 @@ def _print_result(result: MatchResult, label_key: str, args: argparse.Namespace,
     for rank, match in enumerate(result.items, start=1):
         out.write(f"{rank:>2}. [{match.id} {match.external_id}] {match.label}\n    {match.explanation()}\n")
     if result.note:
-        out.write(result.note + "\n")
+        out.write(result.note.render() + "\n")
 
 
 def cmd_match(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:

@@ -35,20 +35,10 @@ from hub.catalog import (
     bits,
     members,
 )
+from hub.i18n import Text, Vocab, t
 from hub.reference import Reference
 
 FACTORS = ("semantic", "sector", "region", "ticket", "stage", "esg", "aifc", "freshness", "completeness")
-FACTOR_LABELS = {
-    "semantic": "text similarity",
-    "sector": "sector overlap",
-    "region": "region fit",
-    "ticket": "ticket fit",
-    "stage": "stage fit",
-    "esg": "ESG / green fit",
-    "aifc": "AIFC link",
-    "freshness": "freshness",
-    "completeness": "completeness",
-}
 # Two passports are probably the same project when their texts are this close (cosine of the
 # indexed texts) and they share a region or an owner. The same kind of project elsewhere by someone
 # else is a comparable, not a duplicate: on the demo data, same-archetype listings in other regions
@@ -135,7 +125,12 @@ class ProjectFilters:
 class Constraint:
     name: str
     passed: bool
-    detail: str
+    text: Text  # the sentence a person can check, in any catalogue language
+
+    @property
+    def detail(self) -> str:
+        """The sentence in English (CLI, JSON export)."""
+        return self.text.render()
 
 
 @dataclass(frozen=True)
@@ -157,24 +152,30 @@ class Match:
     def passed(self) -> bool:
         return all(c.passed for c in self.constraints)
 
-    def explanation(self) -> str:
+    def explanation(self, language: str = "en") -> str:
         """The match in plain words: the strongest factors, the constraints, the evidence."""
         ranked = sorted(self.factors.items(), key=lambda item: -item[1])
-        parts = [
-            f"Score {self.score:.2f} = "
-            + " + ".join(f"{FACTOR_LABELS[name]} {value:.2f}" for name, value in ranked if value >= 0.005)
+        terms = [
+            t("explain.term", language, factor=t(f"factor.{name}", language), value=f"{value:.2f}")
+            for name, value in ranked
+            if value >= 0.005
         ]
+        parts = [t("explain.score", language, score=f"{self.score:.2f}", terms=" + ".join(terms))]
         failed = [c for c in self.constraints if not c.passed]
-        if failed:
-            parts.append("Fails: " + "; ".join(c.detail for c in failed))
-        elif self.constraints:
-            parts.append("Passes: " + "; ".join(c.detail for c in self.constraints))
+        shown = failed or self.constraints
+        if shown:
+            listed = "; ".join(c.text.render(language) for c in shown)
+            parts.append(t("explain.fails" if failed else "explain.passes", language, constraints=listed))
         if self.evidence:
-            parts.append("Closest text: " + " | ".join(f"“{s}” ({v:.2f})" for s, v in self.evidence))
+            quotes = " | ".join(
+                t("explain.quote", language, sentence=sentence, similarity=f"{value:.2f}")
+                for sentence, value in self.evidence
+            )
+            parts.append(t("explain.evidence", language, quotes=quotes))
         if self.moved_for_diversity:
-            parts.append("Moved down so that no region or sector fills the page.")
+            parts.append(t("explain.diversity", language))
         if self.duplicate:
-            parts.append(f"Probably a duplicate (text similarity {self.similarity:.2f}).")
+            parts.append(t("explain.duplicate", language, similarity=f"{self.similarity:.2f}"))
         return " ".join(part if part.endswith(".") else part + "." for part in parts)
 
     def as_json(self, label_key: str) -> dict[str, Any]:
@@ -200,13 +201,10 @@ class MatchResult:
     requested: int
 
     @property
-    def note(self) -> str | None:
+    def note(self) -> Text | None:
         """Said when fewer matches exist than were asked for (nothing is padded in)."""
         if len(self.items) < self.requested:
-            return (
-                f"Only {len(self.items)} match(es) pass every hard constraint; "
-                f"{self.requested} were asked for. Nothing else is shown in their place."
-            )
+            return Text("explain.fewer", {"found": len(self.items), "requested": self.requested})
         return None
 
 
@@ -362,40 +360,41 @@ def describe_constraints(
     """The hard constraints of one pair, each with a sentence a person can check."""
     checks = {name: bool(v) for name, v in _constraints(inv, i, proj, p, s).items()}
     places = proj.places
-    region_code = places.regions[proj.region[p]]
-    region = reference.regions[region_code]
-    level = int(inv.coverage[i, proj.region[p]])
-    where = {2: "is named in the mandate", 1: f"lies in covered {region.country}"}.get(
-        level, "lies in a neighbouring country" if checks["region"] else "is outside the mandate's regions"
+    region = reference.regions[places.regions[proj.region[p]]]
+    where = {2: "constraint.region_named", 1: "constraint.region_country"}.get(
+        int(inv.coverage[i, proj.region[p]]),
+        "constraint.region_neighbour" if checks["region"] else "constraint.region_outside",
     )
-    stage = STAGES[proj.stage[p]]
-    shared = members(int(inv.instruments[i] & proj.instruments[p]), INSTRUMENTS)
-    excluded = members(int(inv.excluded[i] & proj.sectors[p]), places.sectors)
-    low, high, ask = inv.ticket_min[i], inv.ticket_max[i], proj.ask_usd[p]
+    stage = Vocab("stage", STAGES[proj.stage[p]])
+    stages = [Vocab("stage", code) for code in members(int(inv.stages[i]), STAGES)]
+    shared = [
+        Vocab("instrument", code)
+        for code in members(int(inv.instruments[i] & proj.instruments[p]), INSTRUMENTS)
+    ]
+    excluded = [
+        reference.sectors[slug] for slug in members(int(inv.excluded[i] & proj.sectors[p]), places.sectors)
+    ]
+    ticket = {
+        "ask": _money(proj.ask_usd[p]),
+        "low": _money(inv.ticket_min[i]),
+        "high": _money(inv.ticket_max[i]),
+        "tolerance": f"{s.ticket_tolerance:.0%}",
+    }
+
+    def verdict(name: str, stem: str, values: dict[str, object] | None = None) -> Constraint:
+        key = f"constraint.{stem}_ok" if checks[name] else f"constraint.{stem}_fails"
+        return Constraint(name, checks[name], Text(key, values or {}))
+
     return (
-        Constraint("region", checks["region"], f"{region.name_en} {where}"),
         Constraint(
-            "stage",
-            checks["stage"],
-            f"stage {stage} {'is' if checks['stage'] else 'is not'} among "
-            f"{', '.join(members(int(inv.stages[i]), STAGES))}",
+            "region",
+            checks["region"],
+            Text(where, {"region": region, "country": reference.countries[region.country]}),
         ),
-        Constraint(
-            "instrument",
-            checks["instrument"],
-            f"instruments in common: {', '.join(shared)}" if shared else "no instrument in common",
-        ),
-        Constraint(
-            "ticket",
-            checks["ticket"],
-            f"ask {_money(ask)} {'within' if checks['ticket'] else 'outside'} ticket "
-            f"{_money(low)}–{_money(high)} (±{s.ticket_tolerance:.0%})",
-        ),
-        Constraint(
-            "excluded_sector",
-            checks["excluded_sector"],
-            "no excluded sector" if not excluded else f"excluded sector: {', '.join(excluded)}",
-        ),
+        verdict("stage", "stage", {"stage": stage, "stages": stages}),
+        verdict("instrument", "instrument", {"instruments": shared}),
+        verdict("ticket", "ticket", ticket),
+        verdict("excluded_sector", "sector", {"sectors": excluded}),
     )
 
 

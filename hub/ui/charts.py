@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from hub.i18n import t
 from hub.insights import Exposure, GapCell, RegionPoint
-from hub.matching import FACTOR_LABELS, Match
+from hub.matching import Match
 
 MAP_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
 COLOURS = {
@@ -35,9 +36,9 @@ def horizontal_bars(rows: Sequence[tuple[str, float]], value_label: str) -> go.F
     return figure
 
 
-def factor_bars(match: Match, labels: dict[str, str] | None = None) -> go.Figure:
+def factor_bars(match: Match, language: str = "en") -> go.Figure:
     """A match's score as one stacked bar, one segment per factor's contribution."""
-    labels = labels or FACTOR_LABELS
+    labels = {name: t(f"factor.{name}", language) for name in match.factors}
     figure = go.Figure()
     for name, value in sorted(match.factors.items(), key=lambda item: -item[1]):
         if value > 0:

@@ -11,11 +11,11 @@ import streamlit as st
 from hub.catalog import ProjectFacts
 from hub.context import Hub
 from hub.curation import WorkflowError
+from hub.i18n import t
 from hub.interest import express
 from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
 from hub.ui.charts import factor_bars
-from hub.ui.i18n import t
 from hub.ui.session import UiActor
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
@@ -48,7 +48,7 @@ def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) ->
         countries = left.multiselect(
             t("filters.country"),
             sorted(reference.countries),
-            format_func=lambda c: reference.countries[c].name_en,
+            format_func=lambda c: reference.countries[c].name(),
             key=f"{key}_countries",
         )
         regions = left.multiselect(
@@ -56,19 +56,19 @@ def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) ->
             sorted(
                 r for r in reference.regions if not countries or reference.regions[r].country in countries
             ),
-            format_func=lambda r: reference.regions[r].name_en,
+            format_func=lambda r: reference.regions[r].name(),
             key=f"{key}_regions",
         )
         sectors = middle.multiselect(
             t("filters.sector"),
             sorted(reference.sectors),
-            format_func=lambda s: reference.sectors[s].name_en,
+            format_func=lambda s: reference.sectors[s].name(),
             key=f"{key}_sectors",
         )
         sdgs = middle.multiselect(
             t("filters.sdg"),
             sorted(reference.sdgs),
-            format_func=lambda n: f"{n}. {reference.sdgs[n].name_en}",
+            format_func=lambda n: f"{n}. {reference.sdgs[n].name()}",
             key=f"{key}_sdgs",
         )
         stages = right.multiselect(
@@ -106,10 +106,10 @@ def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) ->
 
 def facts_line(facts: ProjectFacts, reference: Reference) -> str:
     region = reference.regions[facts.region]
-    sectors = ", ".join(reference.sectors[s].name_en for s in facts.sectors)
+    sectors = ", ".join(reference.sectors[s].name() for s in facts.sectors)
     aifc = f" · {t('aifc.' + facts.aifc_link)}" if facts.aifc_link != "none" else ""
     return (
-        f"{region.name_en} ({region.country}) · {sectors} · {t('stage.' + facts.stage)} · "
+        f"{region.name()} ({region.country}) · {sectors} · {t('stage.' + facts.stage)} · "
         f"{t('card.ask')} {usd(facts.ask_usd)}{aifc}"
     )
 
@@ -122,7 +122,7 @@ def match_card(match: Match, facts: ProjectFacts | None, reference: Reference, *
     left, right = st.columns([1, 4])
     left.metric(t("card.score"), f"{match.score:.2f}")
     right.plotly_chart(
-        factor_bars(match, {k: t(f"factor.{k}") for k in match.factors}),
+        factor_bars(match),
         key=f"factors_{match.id}_{rank}",
         config={"displayModeBar": False},
     )
@@ -183,9 +183,9 @@ def facts_table(rows: Sequence[ProjectFacts], reference: Reference) -> pd.DataFr
             {
                 t("table.id"): f.external_id,
                 t("table.title"): f.title,
-                t("table.region"): reference.regions[f.region].name_en,
+                t("table.region"): reference.regions[f.region].name(),
                 t("table.country"): f.country,
-                t("table.sectors"): ", ".join(reference.sectors[s].name_en for s in f.sectors),
+                t("table.sectors"): ", ".join(reference.sectors[s].name() for s in f.sectors),
                 t("table.stage"): t(f"stage.{f.stage}"),
                 t("table.ask_usd"): round(f.ask_usd),
                 t("table.aifc"): t(f"aifc.{f.aifc_link}"),

@@ -11,9 +11,9 @@ from hub import insights, repository
 from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
+from hub.i18n import t
 from hub.matching import Matcher
 from hub.suggest import Suggester
-from hub.ui.i18n import t
 
 _refresh_lock = threading.Lock()
 

@@ -10,7 +10,7 @@ import streamlit as st
 from hub import repository
 from hub.context import Hub
 from hub.curation import Actor
-from hub.ui.i18n import t
+from hub.i18n import t
 from hub.vocab import Role
 
 ROLES = (Role.INVESTOR, Role.PROJECT_OWNER, Role.HUB_STAFF)

@@ -11,6 +11,7 @@ import pytest
 
 from embeddings.index import VectorIndex
 from hub.catalog import InvestorCatalog, InvestorFacts, Places, ProjectCatalog, ProjectFacts
+from hub.i18n import MESSAGES
 from hub.matching import FACTORS, Matcher, MatchSettings, ProjectFilters, Weights, diversify
 from hub.reference import Reference
 from tests.fakes import FakeEncoder
@@ -117,7 +118,7 @@ def test_each_hard_constraint_keeps_a_misfit_out(reference: Reference) -> None:
     result = matcher.projects_for_investor(1, top=10)
     assert [m.id for m in result.items] == [10]
     assert result.passing == 1
-    assert result.note is not None and "Only 1 match(es)" in result.note
+    assert result.note is not None and "Only 1 match(es)" in result.note.render()
 
 
 def test_the_ticket_tolerance_admits_an_ask_just_outside_the_range(reference: Reference) -> None:
@@ -165,8 +166,8 @@ def test_the_explanation_names_factors_constraints_and_the_closest_sentence(refe
     match = make_matcher(reference, [(project(60), text)]).projects_for_investor(1).items[0]
     assert match.evidence[0][0] == "Electric buses charge at the depot for city transit overnight."
     words = match.explanation()
-    assert "text similarity" in words and "Passes:" in words
-    assert "Karaganda Region lies in covered KZ" in words
+    assert "Text similarity" in words and "Passes:" in words
+    assert "Karaganda Region lies in covered Kazakhstan" in words
     assert "ask USD 600 k within ticket USD 200 k–USD 2.0 M" in words
     data = match.as_json("title")
     assert {"id", "external_id", "title", "score", "factors", "explanation"} <= set(data)
@@ -178,7 +179,7 @@ def test_why_not_higher_explains_a_project_that_fails_a_constraint(reference: Re
     assert not match.passed
     failed = {c.name for c in match.constraints if not c.passed}
     assert failed == {"stage", "ticket"}
-    assert "Fails: stage mature is not among seed, early" in match.explanation()
+    assert "Fails: stage Mature is not among Seed, Early" in match.explanation()
 
 
 def test_no_single_region_fills_the_top_ten_when_others_qualify(reference: Reference) -> None:
@@ -261,3 +262,15 @@ def test_an_unknown_or_inactive_investor_is_reported_not_guessed(reference: Refe
     matcher = make_matcher(reference, [(project(1), ON_TOPIC)])
     with pytest.raises(LookupError, match="not active"):
         matcher.projects_for_investor(999)
+
+
+def test_explanations_are_catalogue_texts_rendered_in_the_readers_language(
+    reference: Reference, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a Russian catalogue entry is used for Russian readers, with the region's Russian name
+    monkeypatch.setitem(MESSAGES, "ru", {"constraint.region_country": "{region}: страна {country} покрыта"})
+    match = make_matcher(reference, [(project(60), ON_TOPIC)]).projects_for_investor(1).items[0]
+    region = next(c for c in match.constraints if c.name == "region")
+    assert region.text.render("ru") == "Карагандинская область: страна Казахстан покрыта"
+    assert region.detail == "Karaganda Region lies in covered Kazakhstan"  # English for the CLI and JSON
+    assert "Карагандинская область: страна Казахстан покрыта" in match.explanation("ru")

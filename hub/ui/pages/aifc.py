@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hub.i18n import t
 from hub.ui.charts import horizontal_bars
 from hub.ui.components import download_buttons, facts_table, filter_widgets
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher
 from hub.vocab import AifcLink
 

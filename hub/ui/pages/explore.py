@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hub.i18n import t
 from hub.insights import RegionPoint
 from hub.ui.charts import MAP_CONFIG, region_map
 from hub.ui.components import facts_line, filter_widgets
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher
 
 hub = get_hub()
@@ -32,7 +32,7 @@ for facts, _ in rows:
 map_points = [
     RegionPoint(
         code,
-        reference.regions[code].name_en,
+        reference.regions[code].name(),
         reference.regions[code].country,
         reference.regions[code].lat,
         reference.regions[code].lon,
@@ -42,7 +42,7 @@ map_points = [
     for code, (n, ask) in points.items()
 ]
 if map_points:
-    names = {c: reference.countries[c].name_en.split(" (")[0] for c in sorted(reference.countries)}
+    names = {c: reference.countries[c].name().split(" (")[0] for c in sorted(reference.countries)}
     st.plotly_chart(region_map(map_points, names), config=MAP_CONFIG, key="explore_map")
 
 for facts, similarity in rows:

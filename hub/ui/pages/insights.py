@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import insights, repository
+from hub.i18n import t
 from hub.ui.charts import MAP_CONFIG, capital_gap_heatmap, exposure_bars, horizontal_bars, region_map
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, region_exposure
 
 hub = get_hub()
 reference = hub.reference
-countries = {c: reference.countries[c].name_en.split(" (")[0] for c in sorted(reference.countries)}
+countries = {c: reference.countries[c].name().split(" (")[0] for c in sorted(reference.countries)}
 st.title(t("insights.title"))
 with hub.sessions() as session:
     points = insights.projects_by_region(session, reference)
@@ -26,7 +26,7 @@ st.plotly_chart(region_map(points, countries), config=MAP_CONFIG, key="insights_
 
 st.subheader(t("insights.gap"))
 st.caption(t("insights.gap_caption"))
-sector_names = {slug: s.name_en for slug, s in reference.sectors.items()}
+sector_names = {slug: s.name() for slug, s in reference.sectors.items()}
 st.plotly_chart(capital_gap_heatmap(gap, sector_names, countries), key="insights_gap")
 
 left, right = st.columns(2)

@@ -7,10 +7,10 @@ import streamlit as st
 
 from hub import repository
 from hub.curation import WorkflowError
+from hub.i18n import t
 from hub.interest import express, next_stages
 from hub.searches import filters_from_json, mark_seen, new_since_last_visit, save_search
 from hub.ui.components import download_buttons, facts_line, filter_widgets, interest_form, match_card
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher
 from hub.ui.session import require_role
 from hub.vocab import Role
@@ -30,7 +30,7 @@ top = st.slider(t("matches.top"), 5, 50, 10, key="matches_top")
 result = matcher().projects_for_investor(actor.investor_id, top=top, filters=filters)
 st.caption(t("matches.passing", passing=result.passing))
 if result.note:
-    st.warning(result.note)
+    st.warning(result.note.render())
 
 tab_matches, tab_interests, tab_why, tab_saved = st.tabs(
     [t("matches.tab_matches"), t("matches.tab_interests"), t("matches.tab_why"), t("matches.tab_saved")]

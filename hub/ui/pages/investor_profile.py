@@ -8,9 +8,9 @@ import streamlit as st
 
 from hub import repository
 from hub.catalog import InvestorFacts
+from hub.i18n import t
 from hub.importing import investor_row
 from hub.schemas import InvalidInput, validate_investor
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Instrument, Stage, slugs
@@ -34,14 +34,14 @@ sectors = left.multiselect(
     t("filters.sector"),
     sorted(reference.sectors),
     default=current["sectors"],
-    format_func=lambda s: reference.sectors[s].name_en,
+    format_func=lambda s: reference.sectors[s].name(),
     key=f"{key}_sectors",
 )
 excluded = right.multiselect(
     t("profile.excluded"),
     sorted(reference.sectors),
     default=current["excluded_sectors"],
-    format_func=lambda s: reference.sectors[s].name_en,
+    format_func=lambda s: reference.sectors[s].name(),
     key=f"{key}_excluded",
 )
 places = sorted(reference.countries) + sorted(reference.regions)
@@ -50,9 +50,9 @@ regions = st.multiselect(
     places,
     default=current["regions"],
     format_func=lambda c: (
-        reference.countries[c].name_en + t("profile.whole_country")
+        reference.countries[c].name() + t("profile.whole_country")
         if c in reference.countries
-        else reference.regions[c].name_en
+        else reference.regions[c].name()
     ),
     key=f"{key}_regions",
 )

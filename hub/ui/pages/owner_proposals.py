@@ -6,11 +6,11 @@ import streamlit as st
 
 from hub import repository
 from hub.curation import WorkflowError, move
+from hub.i18n import t
 from hub.importing import project_row
 from hub.interest import CAN_BE_ACCEPTED, accept, contacts
 from hub.models import Interest
 from hub.ui.components import notify
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Status

@@ -9,9 +9,9 @@ import streamlit as st
 from hub import repository
 from hub.catalog import ProjectFacts
 from hub.curation import WorkflowError, completeness, eligibility, move
+from hub.i18n import t
 from hub.models import utcnow
 from hub.schemas import InvalidInput, ProjectIn, validate_project
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, get_suggester, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import AifcLink, Instrument, Language, Stage, Status, slugs
@@ -105,7 +105,7 @@ elif name == "place":
         t("field.country"),
         countries,
         index=countries.index(passport.get("country", "KZ")),
-        format_func=lambda c: reference.countries[c].name_en,
+        format_func=lambda c: reference.countries[c].name(),
         key="p_country",
     )
     regions = sorted(code for code, r in reference.regions.items() if r.country == passport["country"])
@@ -113,7 +113,7 @@ elif name == "place":
         t("field.region"),
         regions,
         index=regions.index(passport["region"]) if passport.get("region") in regions else 0,
-        format_func=lambda r: reference.regions[r].name_en,
+        format_func=lambda r: reference.regions[r].name(),
         key=f"p_region_{passport['country']}",
     )
     field_error("region")
@@ -126,15 +126,15 @@ elif name == "place":
         st.info(
             t(
                 "submit.suggested",
-                sectors=", ".join(reference.sectors[s].name_en for s, _ in suggested_sectors) or "—",
-                sdgs=", ".join(f"{n}. {reference.sdgs[n].name_en}" for n, _ in suggested_sdgs) or "—",
+                sectors=", ".join(reference.sectors[s].name() for s, _ in suggested_sectors) or "—",
+                sdgs=", ".join(f"{n}. {reference.sdgs[n].name()}" for n, _ in suggested_sdgs) or "—",
             )
         )
     passport["sectors"] = st.multiselect(
         t("field.sectors"),
         sorted(reference.sectors),
         default=passport.get("sectors") or [s for s, _ in suggested_sectors[:1]],
-        format_func=lambda s: reference.sectors[s].name_en,
+        format_func=lambda s: reference.sectors[s].name(),
         max_selections=3,
         key="p_sectors",
     )
@@ -143,7 +143,7 @@ elif name == "place":
         t("field.sdgs"),
         sorted(reference.sdgs),
         default=passport.get("sdgs") or [n for n, _ in suggested_sdgs],
-        format_func=lambda n: f"{n}. {reference.sdgs[n].name_en}",
+        format_func=lambda n: f"{n}. {reference.sdgs[n].name()}",
         key="p_sdgs",
     )
 elif name == "money":

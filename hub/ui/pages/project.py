@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import repository
+from hub.i18n import t
 from hub.interest import next_stages
 from hub.ui.components import facts_line, interest_form, match_card, usd
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, matcher
 from hub.ui.session import current_actor
 from hub.vocab import Role
@@ -39,10 +39,10 @@ right.metric(t("project.owner"), owner_name)
 st.markdown(f"**{t('project.description')}**")
 st.write(description)
 st.markdown(
-    f"**{t('project.location')}:** {city or ''} {reference.regions[facts.region].name_en}, "
-    f"{reference.countries[facts.country].name_en}  \n"
+    f"**{t('project.location')}:** {city or ''} {reference.regions[facts.region].name()}, "
+    f"{reference.countries[facts.country].name()}  \n"
     f"**{t('project.instruments')}:** {', '.join(t('instrument.' + i) for i in facts.instruments)}  \n"
-    f"**{t('project.sdgs')}:** {', '.join(f'{n}. {reference.sdgs[n].name_en}' for n in sdgs) or '—'}  \n"
+    f"**{t('project.sdgs')}:** {', '.join(f'{n}. {reference.sdgs[n].name()}' for n in sdgs) or '—'}  \n"
     f"**{t('project.aifc')}:** {t('aifc.' + facts.aifc_link)} {aifc_reference or ''}"
 )
 st.caption(t("project.public_only"))

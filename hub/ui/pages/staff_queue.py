@@ -10,10 +10,10 @@ import streamlit as st
 
 from hub import repository
 from hub.curation import WorkflowError, allowed_moves, move, review_queue, verify_aifc_link
+from hub.i18n import t
 from hub.importing import ImportFileError, Kind, import_file, project_row
 from hub.schemas import InvalidInput, validate_project
 from hub.ui.components import notify
-from hub.ui.i18n import t
 from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import ReviewReason

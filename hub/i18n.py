@@ -1,11 +1,17 @@
-"""Every string the UI shows goes through ``t``; English now, Russian and Kazakh later.
+"""Every string shown to people goes through ``t``; English now, Russian and Kazakh later.
 
 Keys are ``area.name``; vocabulary labels are ``stage.seed``, ``status.published`` and so on.
-A test checks that every key the UI uses exists here.
+A test checks that every key the UI uses exists here. The domain never formats a sentence for
+people itself: it returns a :class:`Text` (a key and its values, which may be vocabulary codes
+or reference data named in each language), rendered by whoever shows it, in their language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hub.reference import Named
 from hub.schemas import InvestorIn, ProjectIn, label
 from hub.vocab import (
     AifcLink,
@@ -184,6 +190,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "card.score": "Score",
         "card.similarity": "similarity",
         "card.why": "Why this match",
+        "explain.score": "Score {score} = {terms}",
+        "explain.term": "{factor} {value}",
+        "explain.fails": "Fails: {constraints}",
+        "explain.passes": "Passes: {constraints}",
+        "explain.evidence": "Closest text: {quotes}",
+        "explain.quote": "“{sentence}” ({similarity})",
+        "explain.diversity": "Moved down so that no region or sector fills the page.",
+        "explain.duplicate": "Probably a duplicate (text similarity {similarity}).",
+        "explain.fewer": "Only {found} match(es) pass every hard constraint; {requested} were asked for. Nothing else is shown in their place.",
+        "constraint.region_named": "{region} is named in the mandate",
+        "constraint.region_country": "{region} lies in covered {country}",
+        "constraint.region_neighbour": "{region} lies in a neighbouring country ({country})",
+        "constraint.region_outside": "{region} ({country}) is outside the mandate's regions",
+        "constraint.stage_ok": "stage {stage} is among {stages}",
+        "constraint.stage_fails": "stage {stage} is not among {stages}",
+        "constraint.instrument_ok": "instruments in common: {instruments}",
+        "constraint.instrument_fails": "no instrument in common",
+        "constraint.ticket_ok": "ask {ask} within ticket {low}–{high} (±{tolerance})",
+        "constraint.ticket_fails": "ask {ask} outside ticket {low}–{high} (±{tolerance})",
+        "constraint.sector_ok": "no excluded sector",
+        "constraint.sector_fails": "excluded sector: {sectors}",
         "export.csv": "Download CSV",
         "export.xlsx": "Download Excel",
         "table.id": "ID",
@@ -362,7 +389,43 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def t(key: str, language: str = "en", **values: object) -> str:
-    """The UI text for ``key`` in ``language`` (falling back to English), with ``values`` filled in."""
+    """The text for ``key`` in ``language`` (falling back to English), with ``values`` filled in."""
     catalogue = MESSAGES.get(language, MESSAGES["en"])
     text = catalogue.get(key) or MESSAGES["en"].get(key) or key
     return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """A vocabulary code shown by its label: ``Vocab("stage", "seed")`` reads "Seed"."""
+
+    family: str
+    code: str
+
+    def render(self, language: str = "en") -> str:
+        return t(f"{self.family}.{self.code}", language)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence to show: a catalogue key and its values, rendered in the reader's language.
+
+    A value may be another ``Text``, a ``Vocab`` code, reference data with names per language
+    (regions, countries, sectors), a sequence of those (joined with commas) or anything ``str``
+    shows as it is (numbers, amounts, titles)."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: str = "en") -> str:
+        return t(self.key, language, **{name: _show(value, language) for name, value in self.values.items()})
+
+
+def _show(value: object, language: str) -> str:
+    if isinstance(value, Text | Vocab):
+        return value.render(language)
+    if isinstance(value, Named):
+        return value.name(language)
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(item, language) for item in value)
+    return str(value)
