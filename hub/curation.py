@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from hub import repository
+from hub.i18n import Text, Vocab
 from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
 from hub.reference import Reference
@@ -45,7 +46,14 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 
 
 class WorkflowError(ValueError):
-    """A move the workflow does not allow; the message says what is allowed instead."""
+    """A move the workflow does not allow; the message says what is allowed instead.
+
+    ``text`` is the message as a catalogue ``Text`` (``workflow.<key>``), for any language;
+    ``str(error)`` is its English rendering."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.text = Text(f"workflow.{key}", values)
+        super().__init__(self.text.render())
 
 
 @dataclass(frozen=True)
@@ -81,16 +89,23 @@ def move(
     start = project.status
     roles = TRANSITIONS.get((start, to))
     if roles is None:
-        options = ", ".join(allowed_moves(start, actor.role)) or "none"
-        raise WorkflowError(f"a {start} passport cannot become {to}; possible next steps for you: {options}")
+        options = [Vocab("status", s) for s in allowed_moves(start, actor.role)] or Text("workflow.nothing")
+        raise WorkflowError(
+            "passport_move", start=Vocab("status", start), to=Vocab("status", to), options=options
+        )
     if actor.role not in roles:
-        raise WorkflowError(f"only {' or '.join(sorted(roles))} may move a passport from {start} to {to}")
+        raise WorkflowError(
+            "passport_role",
+            roles=[Vocab("role", r) for r in sorted(roles)],
+            start=Vocab("status", start),
+            to=Vocab("status", to),
+        )
     if (
         actor.role == Role.PROJECT_OWNER
         and project.owner_account is not None
         and project.owner_account.email != actor.email
     ):
-        raise WorkflowError("only the owner of this passport may do that")
+        raise WorkflowError("passport_owner")
     decision = {
         Status.PUBLISHED: ReviewDecision.APPROVE,
         Status.CHANGES_REQUESTED: ReviewDecision.REQUEST_CHANGES,
@@ -98,14 +113,9 @@ def move(
     }.get(to)
     if decision in (ReviewDecision.REQUEST_CHANGES, ReviewDecision.REJECT):
         if reason not in {r.value for r in ReviewReason}:
-            raise WorkflowError(
-                f"say why: choose a reason ({', '.join(r.value for r in ReviewReason)}) "
-                "so the owner knows what to fix"
-            )
+            raise WorkflowError("review_reason", reasons=[Vocab("reason", r.value) for r in ReviewReason])
         if not (note or "").strip():
-            raise WorkflowError(
-                "add a note for the owner: what exactly should change, or why it was rejected"
-            )
+            raise WorkflowError("review_note")
     now = utcnow()
     project.status = to
     if to == Status.SUBMITTED:
@@ -139,9 +149,9 @@ def verify_aifc_link(
 ) -> None:
     """Record staff's check of the project's claimed AIFC link."""
     if actor.role not in (Role.HUB_STAFF, Role.ADMIN):
-        raise WorkflowError("only hub staff verify AIFC links")
+        raise WorkflowError("aifc_staff")
     if project.aifc_link == AifcLink.NONE:
-        raise WorkflowError("this project claims no AIFC link: there is nothing to verify")
+        raise WorkflowError("aifc_none")
     session.merge(
         AifcVerification(
             project_id=project.id, verified=verified, verified_by=actor.email, note=note, verified_at=utcnow()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from hub import repository
 from hub.curation import Actor, WorkflowError
+from hub.i18n import Text, Vocab
 from hub.models import Interest, Introduction, Project
 from hub.vocab import DeclineReason, InterestStage, Role, Status
 
@@ -53,7 +54,7 @@ def express(
     """Create the investor's interest in a published project, or move it to ``stage``."""
     project = session.get(Project, project_id)
     if project is None or project.status != Status.PUBLISHED:
-        raise WorkflowError("interest can be expressed in published projects only")
+        raise WorkflowError("interest_unpublished")
     interest = repository.interest_between(session, investor_id, project_id)
     if interest is None:
         if stage == InterestStage.DECLINED:
@@ -66,8 +67,10 @@ def express(
         if stage == start:
             return interest
         if stage not in next_stages(start):
-            options = ", ".join(next_stages(start)) or "none (this interest is closed)"
-            raise WorkflowError(f"an interest that is {start} cannot become {stage}; next: {options}")
+            options = [Vocab("interest", s) for s in next_stages(start)] or Text("workflow.interest_closed")
+            raise WorkflowError(
+                "interest_move", start=Vocab("interest", start), to=Vocab("interest", stage), options=options
+            )
         if stage == InterestStage.DECLINED:
             _check_decline(reason)
         interest.stage = stage
@@ -88,9 +91,7 @@ def express(
 
 def _check_decline(reason: str | None) -> None:
     if reason not in {r.value for r in DeclineReason}:
-        raise WorkflowError(
-            f"choose why you pass ({', '.join(r.value for r in DeclineReason)}): the owner sees the reason"
-        )
+        raise WorkflowError("decline_reason", reasons=[Vocab("decline", r.value) for r in DeclineReason])
 
 
 def accept(session: Session, interest: Interest, actor: Actor) -> Introduction:
@@ -98,11 +99,9 @@ def accept(session: Session, interest: Interest, actor: Actor) -> Introduction:
     project = interest.project
     owner = project.owner_account
     if actor.role not in (Role.HUB_STAFF, Role.ADMIN) and (owner is None or owner.email != actor.email):
-        raise WorkflowError("only the project's owner may accept an interest")
+        raise WorkflowError("accept_owner")
     if interest.stage not in CAN_BE_ACCEPTED:
-        raise WorkflowError(
-            f"an interest that is {interest.stage} cannot be accepted; wait until it is interested"
-        )
+        raise WorkflowError("accept_stage", stage=Vocab("interest", interest.stage))
     existing = session.get(Introduction, interest.id)
     if existing is not None:
         return existing

@@ -247,9 +247,15 @@ def test_every_text_key_exists_in_the_catalogue() -> None:
         used |= set(
             re.findall(r"[\"']((?:constraint|explain)\.[a-z_]+)[\"']", code)
         )  # keys chosen at run time
+        used |= {f"workflow.{key}" for key in re.findall(r"WorkflowError\(\s*\"(\w+)\"", code)}
         for stem in re.findall(r"verdict\(\s*\"\w+\",\s*\"(\w+)\"", code):  # constraint.<stem>_ok / _fails
             used |= {f"constraint.{stem}_ok", f"constraint.{stem}_fails"}
-    assert {"constraint.region_named", "constraint.ticket_fails", "explain.fewer"} <= used  # the scan works
+    assert {
+        "constraint.region_named",
+        "constraint.ticket_fails",
+        "explain.fewer",
+        "workflow.accept_stage",
+    } <= used
     missing = sorted(k for k in used if k not in MESSAGES["en"])
     assert not missing
 

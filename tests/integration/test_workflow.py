@@ -55,7 +55,7 @@ def test_sending_back_or_rejecting_needs_a_reason_and_a_note(seeded_hub: Hub) ->
         project = _project(session, "submitted")
         with pytest.raises(WorkflowError, match="choose a reason"):
             move(session, project, "changes_requested", STAFF)
-        with pytest.raises(WorkflowError, match="add a note"):
+        with pytest.raises(WorkflowError, match="Add a note"):
             move(session, project, "rejected", STAFF, reason="duplicate")
         move(session, project, "changes_requested", STAFF, reason="incomplete", note="Add the total cost.")
         review = repository.reviews_of(session, project.id)[0]
@@ -66,21 +66,24 @@ def test_owners_resubmit_after_changes_but_cannot_publish_themselves(seeded_hub:
     with seeded_hub.sessions.begin() as session:
         project = _project(session, "changes_requested")
         owner = _owner(project)
-        with pytest.raises(WorkflowError, match="possible next steps for you: submitted"):
+        with pytest.raises(WorkflowError, match="possible next steps for you: Submitted"):
             move(session, project, "published", owner)
         move(session, project, "submitted", owner)
         assert project.status == "submitted" and project.submitted_at is not None
-        with pytest.raises(WorkflowError, match="only admin or hub_staff may move a passport from submitted"):
+        with pytest.raises(
+            WorkflowError,
+            match="Only these roles may move a passport from Submitted to Published: Administrator, Hub staff",
+        ):
             move(session, project, "published", owner)
         stranger = Actor("someone@else.example", "project_owner")
-        with pytest.raises(WorkflowError, match="only the owner"):
+        with pytest.raises(WorkflowError, match="Only the owner"):
             move(session, _project(session, "draft"), "submitted", stranger)
 
 
 def test_an_impossible_move_names_the_possible_ones(seeded_hub: Hub) -> None:
     with seeded_hub.sessions.begin() as session:
         project = _project(session, "rejected")
-        with pytest.raises(WorkflowError, match="cannot become published; possible next steps for you: none"):
+        with pytest.raises(WorkflowError, match="cannot become Published; possible next steps for you: none"):
             move(session, project, "published", STAFF)
     assert allowed_moves("submitted", "hub_staff") == [
         "in_review",
@@ -115,9 +118,9 @@ def test_interest_climbs_the_ladder_forward_only_and_decline_needs_a_reason(seed
         actor = Actor(investor.contact_email, "investor")
         interest = express(session, investor.id, project.id, "watching", actor)
         express(session, investor.id, project.id, "in_discussion", actor)
-        with pytest.raises(WorkflowError, match="cannot become interested"):
+        with pytest.raises(WorkflowError, match="cannot become Interested"):
             express(session, investor.id, project.id, "interested", actor)
-        with pytest.raises(WorkflowError, match="choose why you pass"):
+        with pytest.raises(WorkflowError, match="Choose why you pass"):
             express(session, investor.id, project.id, "declined", actor)
         express(session, investor.id, project.id, "declined", actor, reason="ticket_size")
         assert interest.decline_reason == "ticket_size" and next_stages("declined") == []
@@ -131,11 +134,11 @@ def test_contacts_are_revealed_only_after_the_owner_accepts(seeded_hub: Hub) -> 
             session, investor.id, project.id, "watching", Actor(investor.contact_email, "investor")
         )
         owner = _owner(project)
-        with pytest.raises(WorkflowError, match="wait until it is interested"):
+        with pytest.raises(WorkflowError, match="wait until it is Interested"):
             accept(session, interest, owner)
         express(session, investor.id, project.id, "interested", Actor(investor.contact_email, "investor"))
         assert contacts(session, interest) is None
-        with pytest.raises(WorkflowError, match="only the project's owner"):
+        with pytest.raises(WorkflowError, match="Only the project's owner"):
             accept(session, interest, Actor("other@x.example", "project_owner"))
         accept(session, interest, owner)
         revealed = contacts(session, interest)
