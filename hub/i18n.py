@@ -170,7 +170,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home.sought": "Capital sought",
         "home.capacity": "Ticket capacity",
         "home.countries": "Countries · regions",
-        "home.regions_short": "regions",
         "home.by_country": "Projects per country",
         "home.by_sector": "Projects per sector",
         "home.fx_note": "Amounts in US dollars at the FX table of {day}; capacity is the sum of active "

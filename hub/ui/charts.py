@@ -86,10 +86,15 @@ def region_map(points: Sequence[RegionPoint], countries: dict[str, str]) -> go.F
             )
         )
     figure.update_geos(
-        scope="asia",
+        # the world outlines: the "asia" scope leaves European Russia (Samara, Saratov, Volgograd,
+        # Astrakhan) and the land north of Kazakhstan undrawn
+        scope="world",
         resolution=50,
-        lataxis_range=[34, 58],
-        lonaxis_range=[44, 90],
+        projection_type="conic equal area",
+        projection_rotation={"lon": 66},
+        projection_parallels=[40, 52],
+        lataxis_range=[34, 60],
+        lonaxis_range=[42, 90],
         showcountries=True,
         countrycolor="#999",
         showland=True,
@@ -99,7 +104,7 @@ def region_map(points: Sequence[RegionPoint], countries: dict[str, str]) -> go.F
         showlakes=True,
         lakecolor="#dbe9f4",
     )
-    figure.update_layout(height=480, margin=_MARGIN, legend={"orientation": "h"})
+    figure.update_layout(height=560, margin=_MARGIN, legend={"orientation": "h"})
     return figure
 
 

@@ -81,7 +81,10 @@ def test_maps_draw_offline_from_the_apps_own_topojson(app: AppTest) -> None:
     assert geo, "the insights page shows a map"
     config = json.loads(charts[geo[0]].proto.config)
     assert config["topojsonURL"] == "app/static/topojson/"
-    assert (PROJECT_ROOT / "static" / "topojson" / "asia_50m.json").exists()
+    # plotly fetches <scope>_<resolution>m.json from there: the app ships that file
+    geo_layout = specs[geo[0]]["layout"]["geo"]
+    assert geo_layout["scope"] == "world"  # the asia outlines leave European Russia undrawn
+    assert (PROJECT_ROOT / "static" / "topojson" / f"world_{geo_layout['resolution']}m.json").exists()
 
 
 def test_an_investor_shortlists_a_match_and_moves_it_up_the_ladder(

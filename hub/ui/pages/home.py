@@ -31,7 +31,7 @@ columns[0].metric(t("home.published"), f"{figures.published_projects:,}")
 columns[1].metric(t("home.investors"), f"{figures.active_investors:,}")
 columns[2].metric(t("home.sought"), usd(float(figures.capital_sought_usd)))
 columns[3].metric(t("home.capacity"), usd(float(figures.ticket_capacity_usd)))
-columns[4].metric(t("home.countries"), f"{figures.countries} · {figures.regions} {t('home.regions_short')}")
+columns[4].metric(t("home.countries"), f"{figures.countries} · {figures.regions}")
 st.caption(t("home.fx_note", day=hub.reference.fx.as_of.isoformat()))
 
 left, right = st.columns(2)
