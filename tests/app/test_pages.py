@@ -308,3 +308,25 @@ def test_the_project_page_shows_public_fields_and_the_investors_fit(
     assert _query(seeded_app_env, "select count(*) from interests where project_id = ?", project_id) == [(1,)]
     assert any(s.value.startswith("Saved: Watching") for s in app.success)
     assert any("Watching" in c.value for c in app.caption)  # the page shows the new stage
+
+
+def test_a_shared_link_opens_the_project_page_and_unknown_ids_are_said(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    project_id, external_id, title = _query(
+        seeded_app_env,
+        "select id, external_id, title from projects where status = 'published' order by id desc limit 1",
+    )[0]
+    app.query_params["project"] = external_id
+    app.switch_page(f"{PAGES}/project.py").run()
+    assert not app.exception
+    assert [t.value for t in app.title] == [title]
+
+    app.session_state["project_id"] = None
+    app.query_params["project"] = "NO-SUCH-ID"
+    app.run()
+    assert any("No published project has the id NO-SUCH-ID" in w.value for w in app.warning)
+    assert not app.title  # nothing shown until a project is picked
+    picker = next(s for s in app.selectbox if s.label == "Project")
+    picker.set_value(project_id).run()
+    assert [t.value for t in app.title] == [title]

@@ -14,13 +14,27 @@ from hub.vocab import Role
 
 hub = get_hub()
 reference = hub.reference
-project_id = st.session_state.get("project_id")
 projects = matcher().projects
-position = None if project_id is None else projects.position(project_id)
-if position is None:
-    st.info(t("project.choose"))
+labels = {f.id: f"{f.title} · {f.external_id}" for f in projects.facts}
+project_id = st.session_state.get("project_id")
+shared = st.query_params.get("project")  # a shared link: ?project=<external id>
+if shared and project_id is None:
+    project_id = next((f.id for f in projects.facts if f.external_id == shared), None)
+    if project_id is None:
+        st.warning(t("project.unknown", id=shared))
+ids = list(labels)
+project_id = st.selectbox(
+    t("project.pick"),
+    ids,
+    index=ids.index(project_id) if project_id in labels else None,
+    format_func=labels.get,
+    placeholder=t("project.choose"),
+)
+if project_id is None:
     st.stop()
-facts = projects.facts[position]
+facts = projects.facts[projects.position(project_id)]
+st.session_state["project_id"] = facts.id
+st.query_params["project"] = facts.external_id  # the address bar now links to this project
 with hub.sessions() as session:
     project = repository.find_project(session, facts.id)
     description, summary = project.description, project.summary
