@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from hub.config import PROJECT_ROOT
 from hub.i18n import MESSAGES
+from hub.vocab import Status
 
 PAGES = "hub/ui/pages"
 
@@ -259,6 +260,7 @@ def test_every_text_key_exists_in_the_catalogue() -> None:
         "explain.fewer",
         "workflow.accept_stage",
     } <= used
+    used |= {f"proposals.next_{status}" for status in Status}  # "what happens next" per status
     missing = sorted(k for k in used if k not in MESSAGES["en"])
     assert not missing
 
@@ -283,6 +285,8 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     chooser = app.selectbox(key="actor_account_project_owner")
     chooser.select_index(chooser.options.index(owner_name)).run()
     app.switch_page(f"{PAGES}/owner_proposals.py").run()
+    assert any(c.value.startswith("Published since") for c in app.caption)  # status, date and what comes next
+    assert any("active investors' mandates fit this project" in m.value for m in app.markdown)
     accept = [b for b in app.button if b.key and b.key.startswith("accept_")]
     assert accept, "the interest is listed with an accept button"
     accept[0].click().run()

@@ -11,7 +11,7 @@ from hub.importing import project_row
 from hub.interest import CAN_BE_ACCEPTED, accept, contacts
 from hub.models import Interest
 from hub.ui.components import notify
-from hub.ui.resources import get_hub, refresh_matcher
+from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Status
 
@@ -29,14 +29,33 @@ with hub.sessions() as session:
     reviews = {p.id: repository.reviews_of(session, p.id) for p in projects}
     rows = {p.id: project_row(p) for p in projects}
 
+published = [p for p in projects if p.status == Status.PUBLISHED]
+counts = st.columns(3)
+counts[0].metric(t("proposals.count"), len(projects))
+counts[1].metric(t("proposals.published"), len(published))
+counts[2].metric(t("proposals.interests"), len(interests))
+
 for project in projects:
     with st.container(border=True):
         st.markdown(f"**{project.title}** · `{project.external_id}`")
-        st.caption(t("proposals.status", status=t(f"status.{project.status}")))
+        when = project.published_at or project.submitted_at or project.updated_at
+        st.caption(
+            t("proposals.status", status=t(f"status.{project.status}"), date=f"{when:%d %b %Y}")
+            + " — "
+            + t(f"proposals.next_{project.status}")
+        )
+        if project.status == Status.PUBLISHED:
+            fitting = matcher().investors_for_project(project.id, top=1).passing
+            st.markdown(t("proposals.fitting", n=fitting))
         for review in reviews[project.id]:
             reason = f" — {t('reason.' + review.reason)}" if review.reason else ""
             st.info(f"{t('review.' + review.decision)}{reason}: {review.note or ''}")
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
+        if project.status == Status.PUBLISHED and middle.button(
+            t("proposals.open"), key=f"open_{project.id}"
+        ):
+            st.session_state["project_id"] = project.id
+            st.switch_page("hub/ui/pages/project.py")
         if project.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and left.button(
             t("proposals.edit"), key=f"edit_{project.id}"
         ):
