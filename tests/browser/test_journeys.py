@@ -85,6 +85,15 @@ def test_the_investor_journey(page: object) -> None:
     go(page, "Insights", "Insights")
     page.locator(".js-plotly-plot .geo").first.wait_for()
     shot(page, "insights-map")
+    # a row of the AIFC listings opens that project's page, at an address that can be shared
+    go(page, "AIFC-linked listings", "AIFC-linked listings")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 18)  # the first row's selection cell, below the header
+    page.get_by_role("heading", name="Similar projects").wait_for()
+    assert "?project=DEMO-P-" in page.url
 
 
 def test_the_curation_journey(page: object) -> None:

@@ -27,5 +27,16 @@ st.plotly_chart(
     key="aifc_chart",
 )
 table = facts_table(rows, hub.reference)
-st.dataframe(table, hide_index=True, key="aifc_table")
+st.caption(t("aifc.open_hint", n=len(rows)))
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    key="aifc_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={t("table.ask_usd"): st.column_config.NumberColumn(format="dollar")},
+)
+if picked.selection.rows:
+    st.session_state["project_id"] = rows[picked.selection.rows[0]].id
+    st.switch_page("hub/ui/pages/project.py")
 download_buttons(table, "aifc_listings", "aifc")
