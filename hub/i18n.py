@@ -247,6 +247,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "explore.none": "No published project matches these filters.",
         "project.choose": "Type to find a published project by title or id, or pick one on Explore",
         "project.pick": "Project",
+        "profile.ticket_usd": "Tickets of about {low} – {high} (FX table of {day}).",
         "aifc.open_hint": "{n} listing(s). Select a row to open its project page.",
         "project.unknown": "No published project has the id {id}: it may have been archived. Pick another below.",
         "project.ask": "Funding ask",

@@ -33,6 +33,11 @@ def show_notices() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
+def plain_number(typed: str) -> str:
+    """An amount as typed, without the thousands separators people write (1,000,000 or 1 000 000)."""
+    return typed.replace(",", "").replace("\u00a0", "").replace(" ", "")
+
+
 def usd(amount: float) -> str:
     if amount >= 1e9:
         return f"USD {amount / 1e9:,.2f} bn"

@@ -127,6 +127,10 @@ def test_the_profile_shows_a_live_count_that_follows_the_edits(app: AppTest) -> 
     key = next(k for k in (w.key for w in app.text_input) if k and k.endswith("_max"))
     app.text_input(key=key).input("1").run()  # a ticket of one unit: nothing fits
     assert int(app.metric[0].value) == 0 <= before
+    # amounts typed with thousands separators are read as numbers, and shown in US dollars
+    app.text_input(key=key).input("1 000 000 000 000").run()
+    assert int(app.metric[0].value) >= before
+    assert any(c.value.startswith("Tickets of about") for c in app.caption)
 
 
 def test_an_invalid_proposal_names_the_field_and_loses_nothing(app: AppTest) -> None:

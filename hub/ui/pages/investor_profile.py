@@ -11,6 +11,7 @@ from hub.catalog import InvestorFacts
 from hub.i18n import t
 from hub.importing import investor_row
 from hub.schemas import InvalidInput, validate_investor
+from hub.ui.components import plain_number, usd
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Instrument, Stage, slugs
@@ -71,8 +72,8 @@ instruments = right.multiselect(
     key=f"{key}_instruments",
 )
 low_col, high_col, currency_col = st.columns(3)
-ticket_min = low_col.text_input(t("profile.ticket_min"), f"{current['ticket_min']:.0f}", key=f"{key}_min")
-ticket_max = high_col.text_input(t("profile.ticket_max"), f"{current['ticket_max']:.0f}", key=f"{key}_max")
+ticket_min = low_col.text_input(t("profile.ticket_min"), f"{current['ticket_min']:,.0f}", key=f"{key}_min")
+ticket_max = high_col.text_input(t("profile.ticket_max"), f"{current['ticket_max']:,.0f}", key=f"{key}_max")
 currencies = reference.fx.currencies
 currency = currency_col.selectbox(
     t("profile.currency"), currencies, index=currencies.index(current["currency"]), key=f"{key}_currency"
@@ -80,8 +81,11 @@ currency = currency_col.selectbox(
 esg = left.toggle(t("profile.esg"), current["esg_mandate"], key=f"{key}_esg")
 
 try:
-    low_usd = float(reference.fx.to_usd(Decimal(ticket_min.replace(",", "")), currency))
-    high_usd = float(reference.fx.to_usd(Decimal(ticket_max.replace(",", "")), currency))
+    low_usd = float(reference.fx.to_usd(Decimal(plain_number(ticket_min)), currency))
+    high_usd = float(reference.fx.to_usd(Decimal(plain_number(ticket_max)), currency))
+    st.caption(
+        t("profile.ticket_usd", low=usd(low_usd), high=usd(high_usd), day=reference.fx.as_of.isoformat())
+    )
 except InvalidOperation:
     low_usd = high_usd = None
 if low_usd is not None and stages and instruments and regions:
@@ -115,8 +119,8 @@ if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
         "regions": regions,
         "stages": stages,
         "instruments": instruments,
-        "ticket_min": ticket_min,
-        "ticket_max": ticket_max,
+        "ticket_min": plain_number(ticket_min),
+        "ticket_max": plain_number(ticket_max),
         "currency": currency,
         "esg_mandate": esg,
     }
