@@ -15,6 +15,7 @@ from hub.i18n import t
 from hub.interest import express
 from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
+from hub.schemas import InvalidInput
 from hub.ui.charts import factor_bars
 from hub.ui.session import UiActor
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
@@ -31,6 +32,12 @@ def show_notices() -> None:
     """Show, once, the confirmations queued by :func:`notify` (the router calls this on every run)."""
     for message in st.session_state.pop(NOTICES, []):
         st.success(message, icon=":material/check_circle:")
+
+
+def show_field_errors(invalid: InvalidInput) -> None:
+    """One message per wrong field, named as the form names it."""
+    for error in invalid.errors:
+        st.error(f"{t('field.' + error.field)}: {error.message}")
 
 
 def plain_number(typed: str) -> str:

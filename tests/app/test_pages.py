@@ -131,6 +131,13 @@ def test_the_profile_shows_a_live_count_that_follows_the_edits(app: AppTest) -> 
     app.text_input(key=key).input("1 000 000 000 000").run()
     assert int(app.metric[0].value) >= before
     assert any(c.value.startswith("Tickets of about") for c in app.caption)
+    # saving a ticket range upside down names the field and saves nothing
+    app.text_input(key=key).input("1").run()
+    next(b for b in app.button if b.label == "Save profile").click().run()
+    assert any(
+        e.value.startswith("Minimum ticket") or e.value.startswith("Maximum ticket") for e in app.error
+    )
+    assert not app.success
 
 
 def test_an_invalid_proposal_names_the_field_and_loses_nothing(app: AppTest) -> None:

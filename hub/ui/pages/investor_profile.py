@@ -11,7 +11,7 @@ from hub.catalog import InvestorFacts
 from hub.i18n import t
 from hub.importing import investor_row
 from hub.schemas import InvalidInput, validate_investor
-from hub.ui.components import plain_number, usd
+from hub.ui.components import plain_number, show_field_errors, usd
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Instrument, Stage, slugs
@@ -127,8 +127,7 @@ if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
     try:
         data = validate_investor(record, reference)
     except InvalidInput as invalid:
-        for error in invalid.errors:
-            st.error(f"{t('field.' + error.field)}: {error.message}")
+        show_field_errors(invalid)
     else:
         with hub.sessions.begin() as session:
             repository.save_investor(session, data, actor=actor.email)

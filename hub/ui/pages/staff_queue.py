@@ -13,7 +13,7 @@ from hub.curation import WorkflowError, allowed_moves, move, review_queue, verif
 from hub.i18n import t
 from hub.importing import ImportFileError, Kind, import_file, project_row
 from hub.schemas import InvalidInput, validate_project
-from hub.ui.components import notify
+from hub.ui.components import notify, show_field_errors
 from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import ReviewReason
@@ -205,8 +205,7 @@ with tab_edit:
                 try:
                     data = validate_project(row, reference)
                 except InvalidInput as invalid:
-                    for error in invalid.errors:
-                        st.error(f"{t('field.' + error.field)}: {error.message}")
+                    show_field_errors(invalid)
                 else:
                     with hub.sessions.begin() as session:
                         repository.save_project(session, data, actor=actor.email)
