@@ -167,6 +167,29 @@ def verify_aifc_link(
     )
 
 
+EDITABLE_BY_OWNER = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+
+def save_passport(session: Session, data: ProjectIn, actor: Actor, owner_account_id: int) -> Project:
+    """An owner saves their passport: a new one starts as a draft; an existing one must be theirs
+    and still editable, and keeps its stored status (the workflow alone moves it)."""
+    existing = repository.project_by_external_id(session, data.external_id) if data.external_id else None
+    status = Status.DRAFT
+    if existing is not None:
+        if existing.owner_account_id != owner_account_id:
+            raise WorkflowError("passport_owner")
+        if existing.status not in EDITABLE_BY_OWNER:
+            raise WorkflowError("passport_locked", status=Vocab("status", existing.status))
+        status = existing.status
+    project, _ = repository.save_project(
+        session,
+        data.model_copy(update={"status": status}),
+        actor=actor.email,
+        owner_account_id=owner_account_id,
+    )
+    return project
+
+
 def duplicate_check(matcher: Matcher, project: Project, reference: Reference, top: int = 3) -> MatchResult:
     """The published listings closest to a passport, each marked ``duplicate`` when it is probably
     the same project (close text, and the same region or owner; see ``DUPLICATE_SIMILARITY``)."""

@@ -34,6 +34,24 @@ def show_notices() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
+PASSPORT_WIDGETS = "p_"  # key prefix of the submit form's widgets
+
+
+def start_passport(account_id: int, values: dict | None = None) -> None:
+    """Open the submit form afresh for ``account_id``: a new passport, or ``values`` to edit.
+
+    The widgets' own state is dropped too, or a new passport would show the old one's text."""
+    for key in [k for k in st.session_state if str(k).startswith(PASSPORT_WIDGETS)]:
+        del st.session_state[key]
+    if values is None:
+        st.session_state.pop("passport", None)
+    else:
+        st.session_state["passport"] = values
+    st.session_state["passport_account"] = account_id
+    st.session_state["passport_step"] = 0
+    st.session_state["passport_errors"] = {}
+
+
 def show_field_errors(invalid: InvalidInput) -> None:
     """One message per wrong field, named as the form names it."""
     for error in invalid.errors:

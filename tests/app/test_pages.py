@@ -150,6 +150,30 @@ def test_an_invalid_proposal_names_the_field_and_loses_nothing(app: AppTest) -> 
     assert app.text_input(key="p_title").value == "Solar"  # what was typed is kept
 
 
+def test_a_new_proposal_or_another_owner_starts_from_an_empty_form(app: AppTest) -> None:
+    as_role(app, "project_owner").switch_page(f"{PAGES}/owner_submit.py").run()
+    app.text_input(key="p_title").input("Solar").run()
+    next(b for b in app.button if b.key == "new_passport").click().run()
+    assert app.text_input(key="p_title").value == ""
+
+    app.text_input(key="p_title").input("Solar").run()
+    chooser = app.selectbox(key="actor_account_project_owner")
+    chooser.select_index(1).run()  # another owner: their form does not hold the first owner's passport
+    assert app.text_input(key="p_title").value == ""
+
+
+def test_the_next_step_opens_without_messages_about_its_own_fields(app: AppTest) -> None:
+    as_role(app, "project_owner").switch_page(f"{PAGES}/owner_submit.py").run()
+    app.text_input(key="p_title").input("Solar pumps for farms in Osh Region").run()
+    app.text_area(key="p_summary").input(
+        "Solar-powered irrigation pumps replace diesel pumps on 400 farms."
+    ).run()
+    app.text_area(key="p_description").input("Farmers pump irrigation water with diesel sets. " * 8).run()
+    next(b for b in app.button if b.key == "p_next").click().run()
+    assert app.selectbox(key="p_country")  # on the "place" step
+    assert not app.error  # region and sectors are not filled yet, and not reported yet
+
+
 def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     app: AppTest, seeded_app_env: Path
 ) -> None:

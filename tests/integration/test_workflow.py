@@ -18,6 +18,7 @@ from hub.curation import (
     completeness,
     eligibility,
     move,
+    save_passport,
     verify_aifc_link,
 )
 from hub.engine import open_engine
@@ -181,3 +182,30 @@ def test_a_saved_search_reports_what_was_published_since_the_last_visit(
         assert new_since_last_visit(matcher, search) == []
     with pytest.raises(ValueError, match="give the search a name"), seeded_hub.sessions.begin() as session:
         save_search(session, account.id, " ", None, filters)
+
+
+def test_an_owner_saves_only_their_own_editable_passport_and_keeps_its_stored_status(seeded_hub: Hub) -> None:
+    with seeded_hub.sessions.begin() as session:
+        published = _project(session, "published")
+        data = validate_project({**GOOD_PROJECT, "external_id": published.external_id}, seeded_hub.reference)
+        owner = _owner(published)
+        other = next(
+            a
+            for a in session.scalars(select(Account))
+            if a.role == "project_owner" and a.id != published.owner_account_id
+        )
+        with pytest.raises(WorkflowError, match="Only the owner"):
+            save_passport(session, data, owner, other.id)  # someone else's passport: not taken over
+        with pytest.raises(WorkflowError, match="This passport is Published"):
+            save_passport(
+                session, data, owner, published.owner_account_id
+            )  # not back to draft behind staff's back
+        assert published.status == "published" and published.title != GOOD_PROJECT["title"]
+
+        draft = save_passport(
+            session,
+            validate_project({**GOOD_PROJECT, "status": "published"}, seeded_hub.reference),
+            owner,
+            published.owner_account_id,
+        )
+        assert draft.status == "draft"  # a new passport starts as a draft whatever the form says

@@ -10,7 +10,7 @@ from hub.i18n import t
 from hub.importing import project_row
 from hub.interest import CAN_BE_ACCEPTED, accept, contacts
 from hub.models import Interest
-from hub.ui.components import notify
+from hub.ui.components import notify, start_passport
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Status
@@ -59,9 +59,7 @@ for project in projects:
         if project.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and left.button(
             t("proposals.edit"), key=f"edit_{project.id}"
         ):
-            st.session_state["passport"] = {**rows[project.id], "status": project.status}
-            st.session_state["passport_step"] = 0
-            st.session_state["passport_errors"] = {}
+            start_passport(actor.account_id, {**rows[project.id], "status": project.status})
             st.switch_page("hub/ui/pages/owner_submit.py")
         if project.status == Status.PUBLISHED and right.button(
             t("proposals.archive"), key=f"archive_{project.id}"

@@ -6,12 +6,12 @@ from collections import Counter
 
 import streamlit as st
 
-from hub import repository
 from hub.catalog import ProjectFacts
-from hub.curation import WorkflowError, completeness, eligibility, move
+from hub.curation import WorkflowError, completeness, eligibility, move, save_passport
 from hub.i18n import t
 from hub.models import utcnow
 from hub.schemas import InvalidInput, ProjectIn, validate_project
+from hub.ui.components import start_passport
 from hub.ui.resources import get_hub, get_suggester, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import AifcLink, Instrument, Language, Stage, Status, slugs
@@ -37,6 +37,8 @@ FIELDS = {
 hub = get_hub()
 reference = hub.reference
 actor = require_role("project_owner")
+if st.session_state.get("passport_account") != actor.account_id:  # another owner was chosen
+    start_passport(actor.account_id)
 passport: dict = st.session_state.setdefault(
     "passport",
     {
@@ -257,24 +259,19 @@ else:
         save_draft = left.button(t("submit.save_draft"), key="p_save_draft")
         submit = right.button(t("submit.submit"), type="primary", key="p_submit")
         if save_draft or submit:
-            with hub.sessions.begin() as session:
-                project, _ = repository.save_project(
-                    session,
-                    valid.model_copy(update={"status": passport.get("status", Status.DRAFT)}),
-                    actor=actor.email,
-                    owner_account_id=actor.account_id,
-                )
-                passport["external_id"] = project.external_id
-                if submit:
-                    try:
+            try:
+                with hub.sessions.begin() as session:
+                    project = save_passport(session, valid, actor, actor.account_id)
+                    if submit:
                         move(session, project, Status.SUBMITTED, actor)
-                    except WorkflowError as error:
-                        st.error(str(error))
-                passport["status"] = project.status
-            refresh_matcher()
-            st.success(
-                t("submit.saved_as", id=passport["external_id"], status=t(f"status.{passport['status']}"))
-            )
+                    passport["external_id"], passport["status"] = project.external_id, project.status
+            except WorkflowError as error:
+                st.error(str(error))
+            else:
+                refresh_matcher()
+                st.success(
+                    t("submit.saved_as", id=passport["external_id"], status=t(f"status.{passport['status']}"))
+                )
 
 
 left, _, right = st.columns([1, 3, 1])
@@ -283,11 +280,13 @@ if step > 0 and left.button(t("submit.back"), key="p_back"):
     st.rerun()
 if step < len(STEPS) - 1 and right.button(t("submit.next"), type="primary", key="p_next"):
     check()
-    blocking = [f for f in FIELDS[name] if f in st.session_state["passport_errors"]]
-    if not blocking:
+    # only the steps seen so far report errors: the next step opens clean
+    seen = {f for s in STEPS[: step + 1] for f in FIELDS[s]}
+    found = st.session_state["passport_errors"]
+    st.session_state["passport_errors"] = {f: m for f, m in found.items() if f in seen}
+    if not any(f in found for f in FIELDS[name]):
         st.session_state["passport_step"] = step + 1
     st.rerun()
-if st.button(t("submit.new"), key="p_new"):
-    for state in ("passport", "passport_step", "passport_errors"):
-        st.session_state.pop(state, None)
+if st.button(t("submit.new"), key="new_passport"):
+    start_passport(actor.account_id)
     st.rerun()
