@@ -272,6 +272,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "interest.save": "Save",
         "interest.saved": "Saved: {stage}",
         "interests.none": "No interests yet: shortlist projects from your matches.",
+        "interests.contacts": "Introduced: the owner accepted. Contact {who} at {email}",
         "aifc.title": "AIFC-linked listings",
         "aifc.intro": "Projects whose owner is AIFC-registered, that list or raise on AIX, or that an AIFC body "
         "supports (such as the Green Finance Centre).",

@@ -144,8 +144,12 @@ def facts_line(facts: ProjectFacts, reference: Reference) -> str:
     )
 
 
-def match_card(match: Match, facts: ProjectFacts | None, reference: Reference, *, rank: int) -> None:
-    """A ranked match: title, facts, score, factor bar, explanation and evidence."""
+def match_card(
+    match: Match, facts: ProjectFacts | None, reference: Reference, *, rank: int, key: str = "card"
+) -> None:
+    """A ranked match: title, facts, score, factor bar, explanation and evidence.
+
+    ``key`` tells cards of the same match apart when one run draws it twice (e.g. in two tabs)."""
     st.markdown(f"**{rank}. {match.label}**")
     if facts is not None:
         st.caption(facts_line(facts, reference))
@@ -153,7 +157,7 @@ def match_card(match: Match, facts: ProjectFacts | None, reference: Reference, *
     left.metric(t("card.score"), f"{match.score:.2f}")
     right.plotly_chart(
         factor_bars(match),
-        key=f"factors_{match.id}_{rank}",
+        key=f"{key}_factors_{match.id}_{rank}",
         config={"displayModeBar": False},
     )
     for sentence, similarity in match.evidence:

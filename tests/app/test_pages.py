@@ -121,6 +121,30 @@ def test_why_not_higher_explains_any_project(app: AppTest) -> None:
     assert any(m.label == "Score" for m in app.metric)
 
 
+def test_why_not_higher_for_a_project_already_in_the_top_matches(app: AppTest) -> None:
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    first = next(
+        int(b.key.removeprefix("shortlist_")) for b in app.button if b.key and b.key.startswith("shortlist_")
+    )
+    app.selectbox(key="why_project").set_value(first).run()
+    assert not app.exception  # the card is drawn twice in one run (matches tab and this tab)
+    assert any(s.value.startswith("It is number 1") for s in app.success)
+
+
+def test_an_inactive_investor_sees_a_project_page_without_a_fit(app: AppTest, seeded_app_env: Path) -> None:
+    inactive, project_id = _query(
+        seeded_app_env,
+        "select a.display_name, (select id from projects where status = 'published' limit 1) "
+        "from accounts a join investors i on i.id = a.investor_id where i.active = 0 limit 1",
+    )[0]
+    chooser = app.selectbox(key="actor_account_investor")
+    chooser.select_index(chooser.options.index(inactive)).run()
+    app.session_state["project_id"] = project_id
+    app.switch_page(f"{PAGES}/project.py").run()
+    assert not app.exception and len(app.title) == 1
+    assert "How this project fits your mandate" not in [s.value for s in app.subheader]
+
+
 def test_the_profile_shows_a_live_count_that_follows_the_edits(app: AppTest) -> None:
     app.switch_page(f"{PAGES}/investor_profile.py").run()
     before = int(app.metric[0].value)
@@ -327,6 +351,20 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     accept[0].click().run()
     assert not app.exception
     assert any(investor_email in s.value for s in app.success)
+
+    # and the investor now sees the project's contact among their interests
+    investor_account, project_email = _query(
+        seeded_app_env,
+        "select a.display_name, c.contact_email from accounts a, project_confidential c "
+        "where a.investor_id = ? and c.project_id = ?",
+        investor_id,
+        project_id,
+    )[0]
+    as_role(app, "investor")
+    chooser = app.selectbox(key="actor_account_investor")
+    chooser.select_index(chooser.options.index(investor_account)).run()
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    assert any(project_email in s.value and s.value.startswith("Introduced") for s in app.success)
 
 
 def test_the_project_page_shows_public_fields_and_the_investors_fit(

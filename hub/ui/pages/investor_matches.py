@@ -8,7 +8,7 @@ import streamlit as st
 from hub import repository
 from hub.curation import WorkflowError
 from hub.i18n import t
-from hub.interest import express, next_stages
+from hub.interest import contacts, express, next_stages
 from hub.searches import filters_from_json, mark_seen, new_since_last_visit, save_search
 from hub.ui.components import download_buttons, facts_line, filter_widgets, interest_form, match_card
 from hub.ui.resources import get_hub, matcher
@@ -69,17 +69,29 @@ with tab_matches:
 
 with tab_interests:
     with hub.sessions() as session:
+        mine = repository.interests_of_investor(session, actor.investor_id)
+        introduced = repository.introduced_interest_ids(session, [i.id for i in mine])
         interests = [
-            (i.id, i.project_id, i.project.title, i.stage, i.decline_reason)
-            for i in repository.interests_of_investor(session, actor.investor_id)
+            (
+                i.id,
+                i.project_id,
+                i.project.title,
+                i.stage,
+                i.decline_reason,
+                contacts(session, i) if i.id in introduced else None,
+            )
+            for i in mine
         ]
     if not interests:
         st.info(t("interests.none"))
-    for interest_id, project_id, title, stage, reason in interests:
+    for interest_id, project_id, title, stage, reason, introduction in interests:
         with st.container(border=True):
             st.markdown(
                 f"**{title}** — {t(f'interest.{stage}')}" + (f" ({t(f'decline.{reason}')})" if reason else "")
             )
+            if introduction is not None:  # the owner accepted: the project's contact is shared
+                who = introduction.project_contact_name or ""
+                st.success(t("interests.contacts", who=who, email=introduction.project_contact_email))
             options = next_stages(stage)
             if not options:
                 continue
@@ -106,7 +118,11 @@ with tab_why:
             lowest = result.items[-1].score if result.items else 0.0
             st.warning(t("why.below", score=f"{explained.score:.2f}", lowest=f"{lowest:.2f}"))
         match_card(
-            explained, projects.facts[projects.position(choice)], reference, rank=ranked.get(choice, 0)
+            explained,
+            projects.facts[projects.position(choice)],
+            reference,
+            rank=ranked.get(choice, 0),
+            key="why",
         )
 
 with tab_saved:

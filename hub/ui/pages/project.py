@@ -62,7 +62,7 @@ st.markdown(
 st.caption(t("project.public_only"))
 
 actor = current_actor()
-if actor.role == Role.INVESTOR and actor.investor_id is not None:
+if actor.role == Role.INVESTOR and matcher().investors.position(actor.investor_id or -1) is not None:
     st.subheader(t("project.for_you"))
     match = matcher().explain_pair(actor.investor_id, facts.id)
     match_card(match, None, reference, rank=1)
