@@ -44,8 +44,6 @@ def _progress_bar(description: str) -> tuple[Callable[[int, int], None], Callabl
 
 
 def cmd_init(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
-    with hub.sessions.begin() as session:
-        repository.sync_reference(session, hub.reference)
     out.write(f"Database ready at {hub.engine.url.render_as_string(hide_password=True)}\n")
     return EXIT_OK
 

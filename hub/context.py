@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import LazyEncoder
+from hub import repository
 from hub.config import Settings, get_settings
 from hub.db import create_schema, make_engine, session_factory
 from hub.reference import Reference, load_reference
@@ -25,16 +26,17 @@ class Hub:
 
 
 def open_hub(settings: Settings | None = None) -> Hub:
-    """Connect to the configured database, creating the schema when it is new."""
+    """Connect to the configured database, creating the schema when it is new and bringing the
+    reference tables (countries, regions, sectors, SDGs) in line with the data files, which every
+    write's validation reads."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url)
     create_schema(engine)
-    return Hub(
-        settings=settings,
-        engine=engine,
-        sessions=session_factory(engine),
-        reference=load_reference(settings.reference_dir),
-    )
+    reference = load_reference(settings.reference_dir)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        repository.sync_reference(session, reference)
+    return Hub(settings=settings, engine=engine, sessions=sessions, reference=reference)
 
 
 def open_encoder(settings: Settings) -> CachedEncoder:

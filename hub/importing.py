@@ -8,7 +8,9 @@ ones reported. Export writes the same columns, so an exported file imports back 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -244,7 +247,6 @@ def import_records(
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
     stored = repository.stored_external_ids if keep_existing else None
     with factory.begin() as session:
-        repository.sync_reference(session, reference)
         existing = stored(session, str(kind)) if stored else set()
         for done, item in enumerate(valid, start=1):
             if item.external_id in existing:
@@ -283,7 +285,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, float):
-        return f"{value:g}"
+        return repr(value)  # every digit: an export imports back unchanged
     if isinstance(value, (list, tuple)):
         return ";".join(str(v) for v in value)
     return value
@@ -349,21 +351,46 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """An .xlsx file of ``frame`` in which every text stays text: a title such as "=1+1" or
+    "=HYPERLINK(...)" is not turned into a formula (which would run in the reader's Excel and
+    come back empty on import)."""
+    book = openpyxl.Workbook()
+    table = book.active
+    table.title = sheet[:31] or "data"
+    table.append([str(c) for c in frame.columns])
+    for values in frame.itertuples(index=False):
+        table.append([None if pd.isna(v) else v.item() if hasattr(v, "item") else v for v in values])
+    for row in table.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
-    """Write template rows to .csv, .xlsx or .json, chosen by the file's suffix."""
+    """Write template rows to .csv, .xlsx or .json, chosen by the file's suffix.
+
+    Atomic: the file is written beside the target and renamed over it, so a failure never
+    leaves half an export in place of the previous one."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ImportFileError(f"{path.name}: unsupported file type '{suffix}'; use {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".json":
         payload = [{c: _json_value(row.get(c)) for c in columns} for row in rows]
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-        return
-    frame = pd.DataFrame([{c: _cell(row.get(c)) for c in columns} for row in rows], columns=list(columns))
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8")
+        data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
     else:
-        frame.to_excel(path, index=False, sheet_name=path.stem[:31] or "data")
+        frame = pd.DataFrame([{c: _cell(row.get(c)) for c in columns} for row in rows], columns=list(columns))
+        if suffix == ".csv":
+            data = frame.to_csv(index=False).encode("utf-8")
+        else:
+            data = excel_bytes(frame, path.stem)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def export_file(session: Session, kind: Kind, path: Path) -> int:

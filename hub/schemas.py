@@ -9,6 +9,7 @@ wrong, each with a message that says what is wrong and how to fix it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -100,11 +101,22 @@ def _as_bool(value: Any) -> Any:
     raise _fail("'{value}' is not a yes/no value: write true or false", value=value)
 
 
+THOUSANDS_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 2,500,000 or 2,500,000.50
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")  # 2500000,50 (Russian and Kazakh writing)
+MAX_AMOUNT_DIGITS = 15  # before the decimal point: far above any real ask, well inside Decimal's range
+
+
 def _as_amount(value: Any) -> Any:
     value = _blank_to_none(value)
     if value is None or isinstance(value, Decimal):
         return value
-    text = str(value).replace(" ", "").replace("\u00a0", "").replace(",", "")
+    text = str(value).replace(" ", "").replace("\u00a0", "")
+    if THOUSANDS_COMMAS.match(text):
+        text = text.replace(",", "")
+    elif DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    elif "," in text:
+        raise _fail("'{value}' mixes separators: write 2500000.50, 2,500,000.50 or 2 500 000,50", value=value)
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -113,9 +125,21 @@ def _as_amount(value: Any) -> Any:
         ) from None
     if not amount.is_finite():
         raise _fail("'{value}' is not an amount: write a finite number", value=value)
+    if amount.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise _fail("'{value}' is too large to be an amount: check the number of zeros", value=value)
     if amount != amount.quantize(Decimal("0.01")):
         raise _fail("'{value}' has more than two decimal places: round it to cents", value=value)
     return amount
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount as people type it (``2 500 000,50``, ``2,500,000.50``), or None when blank.
+
+    Raises ``ValueError`` saying what is wrong: the same rules as every amount field."""
+    try:
+        return _as_amount(text)
+    except PydanticCustomError as error:
+        raise ValueError(str(error)) from None
 
 
 def _as_slug(value: Any) -> Any:
@@ -519,8 +543,16 @@ def _investor_checks(investor: InvestorIn, reference: Reference) -> list[FieldEr
 
 
 def _validate(model: type[_Input], data: Mapping[str, Any], reference: Reference) -> Any:
+    # an empty cell of a field with a default means "not given": the default applies (a blank
+    # "active" keeps an investor active); a blank required field gets that field's own message
+    fields = model.model_fields
+    given = {
+        name: value
+        for name, value in data.items()
+        if _blank_to_none(value) is not None or (name in fields and fields[name].is_required())
+    }
     try:
-        return model.model_validate(dict(data), context={"reference": reference})
+        return model.model_validate(given, context={"reference": reference})
     except ValidationError as error:
         raise InvalidInput(_errors_from(error)) from None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import pandas as pd
@@ -12,6 +11,7 @@ from hub.catalog import ProjectFacts
 from hub.context import Hub
 from hub.curation import WorkflowError
 from hub.i18n import t
+from hub.importing import excel_bytes
 from hub.interest import express
 from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
@@ -56,11 +56,6 @@ def show_field_errors(invalid: InvalidInput) -> None:
     """One message per wrong field, named as the form names it."""
     for error in invalid.errors:
         st.error(f"{t('field.' + error.field)}: {error.message}")
-
-
-def plain_number(typed: str) -> str:
-    """An amount as typed, without the thousands separators people write (1,000,000 or 1 000 000)."""
-    return typed.replace(",", "").replace("\u00a0", "").replace(" ", "")
 
 
 def usd(amount: float) -> str:
@@ -200,11 +195,9 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
         "text/csv",
         key=f"{key}_csv",
     )
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
     right.download_button(
         t("export.xlsx"),
-        buffer.getvalue(),
+        excel_bytes(frame, name),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

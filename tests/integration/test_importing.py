@@ -130,6 +130,15 @@ def test_export_then_import_round_trips_projects_and_investors(
     )
 
 
+def test_an_excel_export_keeps_text_that_looks_like_a_formula_as_text(tmp_path: Path) -> None:
+    rows = [{"external_id": "X-1", "title": '=HYPERLINK("http://x")', "irr": 12.3456789}]
+    write_rows(rows, ["external_id", "title", "irr"], tmp_path / "t.xlsx")
+    (back,) = [record for _, record in read_records(tmp_path / "t.xlsx")]
+    assert back["title"] == rows[0]["title"]  # not a formula: it reads back as written
+    assert float(back["irr"]) == 12.3456789
+    assert not list(tmp_path.glob("*.partial"))  # no partial file left beside it
+
+
 def test_exported_csv_has_exactly_the_template_columns_first(seeded_hub: Hub, tmp_path: Path) -> None:
     with seeded_hub.sessions() as session:
         export_file(session, Kind.INVESTORS, tmp_path / "i.csv")

@@ -84,6 +84,25 @@ def test_cells_are_read_forgivingly_case_spaces_and_thousand_separators(referenc
     assert project.funding_ask == Decimal("12500000")
 
 
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("2 500 000,50", "2500000.50"),  # Russian and Kazakh writing: spaces and a decimal comma
+        ("2500000,5", "2500000.5"),
+        ("2,500,000.50", "2500000.50"),
+        ("2\u00a0500\u00a0000", "2500000"),
+    ],
+)
+def test_amounts_are_read_as_people_write_them(reference: Reference, typed: str, amount: str) -> None:
+    assert validate_project({**GOOD_PROJECT, "funding_ask": typed}, reference).funding_ask == Decimal(amount)
+
+
+def test_a_blank_cell_of_a_field_with_a_default_takes_the_default(reference: Reference) -> None:
+    assert validate_investor({**GOOD_INVESTOR, "active": ""}, reference).active is True
+    project = validate_project({**GOOD_PROJECT, "status": " ", "aifc_link": ""}, reference)
+    assert (project.status, project.aifc_link) == ("draft", "none")
+
+
 PROJECT_CASES = [
     ({"title": ""}, "title", "is required"),
     ({"title": None}, "title", "is required"),
@@ -93,6 +112,8 @@ PROJECT_CASES = [
     ({"funding_ask": "0"}, "funding_ask", "must be above 0"),
     ({"funding_ask": "lots"}, "funding_ask", "is not an amount: write digits only"),
     ({"funding_ask": "10.555"}, "funding_ask", "more than two decimal places"),
+    ({"funding_ask": "12,34,5"}, "funding_ask", "mixes separators"),
+    ({"funding_ask": "1e30"}, "funding_ask", "too large to be an amount"),  # reported, not a crash
     ({"funding_ask": "900000000000"}, "funding_ask", "implausibly large"),
     ({"total_cost": "1000"}, "total_cost", "below the funding ask"),
     ({"region": "KZ-99"}, "region", "not a known region code"),

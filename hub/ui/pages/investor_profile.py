@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import streamlit as st
 
 from hub import repository
 from hub.catalog import InvestorFacts
 from hub.i18n import t
 from hub.importing import investor_row
-from hub.schemas import InvalidInput, validate_investor
-from hub.ui.components import plain_number, show_field_errors, usd
+from hub.schemas import InvalidInput, parse_amount, validate_investor
+from hub.ui.components import show_field_errors, usd
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Instrument, Stage, slugs
@@ -81,13 +79,14 @@ currency = currency_col.selectbox(
 esg = left.toggle(t("profile.esg"), current["esg_mandate"], key=f"{key}_esg")
 
 try:
-    low_usd = float(reference.fx.to_usd(Decimal(plain_number(ticket_min)), currency))
-    high_usd = float(reference.fx.to_usd(Decimal(plain_number(ticket_max)), currency))
-    st.caption(
-        t("profile.ticket_usd", low=usd(low_usd), high=usd(high_usd), day=reference.fx.as_of.isoformat())
-    )
-except InvalidOperation:
-    low_usd = high_usd = None
+    low, high = parse_amount(ticket_min), parse_amount(ticket_max)
+except ValueError:
+    low = high = None
+low_usd = high_usd = None
+if low is not None and high is not None:
+    low_usd, high_usd = (float(reference.fx.to_usd(amount, currency)) for amount in (low, high))
+    day = reference.fx.as_of.isoformat()
+    st.caption(t("profile.ticket_usd", low=usd(low_usd), high=usd(high_usd), day=day))
 if low_usd is not None and stages and instruments and regions:
     draft = InvestorFacts(
         id=-1,
@@ -119,8 +118,8 @@ if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
         "regions": regions,
         "stages": stages,
         "instruments": instruments,
-        "ticket_min": plain_number(ticket_min),
-        "ticket_max": plain_number(ticket_max),
+        "ticket_min": ticket_min,
+        "ticket_max": ticket_max,
         "currency": currency,
         "esg_mandate": esg,
     }
