@@ -122,9 +122,6 @@ class VectorIndex:
     def alive(self) -> np.ndarray:
         return self._alive[: self._size]
 
-    def row_of(self, item: int) -> int | None:
-        return self._row.get(int(item))
-
     def hash_of(self, item: int) -> str | None:
         row = self._row.get(int(item))
         return None if row is None else self._hashes[row]
@@ -216,6 +213,7 @@ class VectorIndex:
         self._hashes = [self._hashes[row] for row in keep]
         self._size = len(keep)
         self._row = {int(item): row for row, item in enumerate(self._ids)}
+        self.revision += 1  # rows moved: anything aligned to the old rows must realign
 
     def _build_hnsw(self) -> None:
         import faiss

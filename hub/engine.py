@@ -40,6 +40,11 @@ def match_settings(settings: Settings) -> MatchSettings:
     )
 
 
+def evidence_text(summary: str, description: str) -> str:
+    """The project text whose sentences explanations quote."""
+    return f"{summary} {description}"
+
+
 @dataclass
 class DatabaseTexts:
     """Explanation sentences read from the database: summaries, descriptions and theses."""
@@ -53,7 +58,7 @@ class DatabaseTexts:
             rows = session.execute(
                 select(Project.id, Project.summary, Project.description).where(Project.id.in_(list(ids)))
             )
-            return {item: f"{summary} {description}" for item, summary, description in rows}
+            return {item: evidence_text(summary, description) for item, summary, description in rows}
 
     def investor_texts(self, ids: Sequence[int]) -> dict[int, str]:
         if not ids:
@@ -86,7 +91,7 @@ class MatchingEngine:
                 IndexKind.INVESTORS: {i.id: investor_text(i, reference) for i in investors},
             }
             evidence_texts = {
-                IndexKind.PROJECTS: [f"{p.summary} {p.description}" for p in projects],
+                IndexKind.PROJECTS: [evidence_text(p.summary, p.description) for p in projects],
                 IndexKind.INVESTORS: [i.thesis for i in investors],
             }
         indexes = {}
@@ -102,16 +107,18 @@ class MatchingEngine:
                 progress=step,
             )
             self.reports.append(report)
-        # Explanations quote sentences: embed them now (cached per text), not at query time.
-        sentences = sorted(
-            {
-                sentence
-                for text in (*evidence_texts[IndexKind.PROJECTS], *evidence_texts[IndexKind.INVESTORS])
-                for sentence in split_sentences(text)
-            }
-        )
+        # Explanations quote sentences: embed them now, not at query time. The previous matcher's
+        # vectors carry over, so a refresh after one edit embeds only that listing's sentences.
+        sentences = {
+            sentence
+            for text in (*evidence_texts[IndexKind.PROJECTS], *evidence_texts[IndexKind.INVESTORS])
+            for sentence in split_sentences(text)
+        }
+        known = self.matcher.sentence_vectors if self.matcher is not None else {}
+        vectors = {s: known[s] for s in sentences if s in known}
+        new = sorted(sentences - vectors.keys())
         step = None if progress is None else (lambda done, total: progress("sentences", done, total))
-        self.encoder.encode(sentences, progress=step)
+        vectors.update(zip(new, self.encoder.encode(new, progress=step), strict=True))
         places = Places.of(reference)
         self.matcher = Matcher(
             projects=ProjectCatalog(places, project_rows),
@@ -122,6 +129,7 @@ class MatchingEngine:
             texts=DatabaseTexts(self.hub.sessions),
             reference=reference,
             settings=self.settings,
+            sentence_vectors=vectors,
         )
         return self.matcher
 

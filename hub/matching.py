@@ -27,6 +27,7 @@ from embeddings.encoder import Encoder
 from embeddings.index import VectorIndex
 from hub.catalog import (
     INSTRUMENTS,
+    LANGUAGES,
     STAGES,
     InvestorCatalog,
     InvestorFacts,
@@ -71,7 +72,6 @@ class Weights:
 class MatchSettings:
     weights: Weights = field(default_factory=Weights)
     ticket_tolerance: float = 0.10  # an ask may lie this fraction outside the ticket range
-    stage_tolerance: int = 0  # 1 lets a stage next to the investor's stages pass
     allow_neighbouring: bool = False  # let projects in a neighbouring country pass (lower fit)
     max_per_region: int = 3  # at most this many of one region in a top-10 page
     max_per_sector: int = 4  # at most this many with the same primary sector in a top-10 page
@@ -96,20 +96,22 @@ class ProjectFilters:
     languages: tuple[str, ...] = ()
 
     def mask(self, catalog: ProjectCatalog) -> np.ndarray:
+        """Rows passing every filter. A code no longer in the reference data (a saved search
+        naming a removed region, say) matches nothing rather than failing."""
         places = catalog.places
         keep = np.ones(len(catalog), dtype=bool)
         if self.countries:
-            keep &= np.isin(catalog.country, [places.countries.index(c) for c in self.countries])
+            keep &= np.isin(catalog.country, _known(self.countries, places.countries))
         if self.regions:
-            keep &= np.isin(catalog.region, [places.regions.index(r) for r in self.regions])
+            keep &= np.isin(catalog.region, _known(self.regions, places.regions))
         if self.sectors:
-            keep &= (catalog.sectors & bits(self.sectors, places.sectors)) != 0
+            keep &= (catalog.sectors & bits(_kept(self.sectors, places.sectors), places.sectors)) != 0
         if self.sdgs:
             keep &= (catalog.sdgs & sum(1 << n for n in self.sdgs)) != 0
         if self.stages:
-            keep &= np.isin(catalog.stage, [STAGES.index(s) for s in self.stages])
+            keep &= np.isin(catalog.stage, _known(self.stages, STAGES))
         if self.instruments:
-            keep &= (catalog.instruments & bits(self.instruments, INSTRUMENTS)) != 0
+            keep &= (catalog.instruments & bits(_kept(self.instruments, INSTRUMENTS), INSTRUMENTS)) != 0
         if self.ask_min_usd is not None:
             keep &= catalog.ask_usd >= self.ask_min_usd
         if self.ask_max_usd is not None:
@@ -117,8 +119,17 @@ class ProjectFilters:
         if self.aifc_only:
             keep &= catalog.aifc
         if self.languages:
-            keep &= np.isin(catalog.language, [["en", "ru", "kk"].index(x) for x in self.languages])
+            keep &= np.isin(catalog.language, _known(self.languages, LANGUAGES))
         return keep
+
+
+def _kept(wanted: Sequence[str], known: Sequence[str]) -> list[str]:
+    return [w for w in wanted if w in known]
+
+
+def _known(wanted: Sequence[str], known: Sequence[str]) -> list[int]:
+    """Positions in ``known`` of the ``wanted`` codes it holds."""
+    return [known.index(w) for w in _kept(wanted, known)]
 
 
 @dataclass(frozen=True)
@@ -239,14 +250,10 @@ def _constraints(
     region_ok = coverage > 0
     if s.allow_neighbouring:
         region_ok = region_ok | _near(inv, i, proj, p)
-    stage_ok = np.zeros(np.broadcast(inv.stages[i], proj.stage[p]).shape, dtype=bool)
-    for step in range(-s.stage_tolerance, s.stage_tolerance + 1):
-        shifted = np.clip(proj.stage[p] + step, 0, len(STAGES) - 1)
-        stage_ok = stage_ok | ((inv.stages[i] >> shifted) & 1).astype(bool)
     ask = proj.ask_usd[p]
     return {
         "region": region_ok,
-        "stage": stage_ok,
+        "stage": ((inv.stages[i] >> proj.stage[p]) & 1).astype(bool),
         "instrument": (inv.instruments[i] & proj.instruments[p]) != 0,
         "ticket": (ask >= inv.ticket_min[i] * (1 - s.ticket_tolerance))
         & (ask <= inv.ticket_max[i] * (1 + s.ticket_tolerance)),
@@ -262,15 +269,7 @@ def _constraints_one_investor(
         near = (inv.countries[i].astype(np.int16) @ inv.places.neighbours.astype(np.int16)) > 0
         region_table = region_table | near[inv.places.region_country]
     stages = int(inv.stages[i])
-    stage_table = np.array(
-        [
-            any(
-                stages >> min(max(stage + step, 0), len(STAGES) - 1) & 1
-                for step in range(-s.stage_tolerance, s.stage_tolerance + 1)
-            )
-            for stage in range(len(STAGES))
-        ]
-    )
+    stage_table = np.array([bool(stages >> stage & 1) for stage in range(len(STAGES))])
     wanted = int(inv.instruments[i])
     instrument_table = np.array([(mask & wanted) != 0 for mask in range(1 << len(INSTRUMENTS))])
     ask = proj.ask_usd[p]
@@ -324,8 +323,7 @@ def _factor_values(
     ticket = np.where(inside, 1.0 - 0.5 * np.clip(off_centre, 0.0, 1.0), 0.0)
     near_ticket = (ask >= low * (1 - s.ticket_tolerance)) & (ask <= high * (1 + s.ticket_tolerance))
     ticket = np.where(~inside & near_ticket, 0.25, ticket)
-    exact_stage = ((inv.stages[i] >> proj.stage[p]) & 1).astype(bool)
-    stage = np.where(exact_stage, 1.0, 0.5 if s.stage_tolerance > 0 else 0.0)  # 0.5: an adjacent stage
+    stage = ((inv.stages[i] >> proj.stage[p]) & 1).astype(np.float64)
     esg = np.where(inv.esg[i], proj.green[p].astype(np.float64), 0.5)
     aifc = np.where(proj.aifc[p], np.where(inv.aifc[i], 1.0, 0.7), 0.0)
     now_ts = (now or datetime.now(UTC)).timestamp()
@@ -448,32 +446,30 @@ class Matcher:
     reference: Reference
     settings: MatchSettings = field(default_factory=MatchSettings)
     clock: Callable[[], datetime] | None = None
-    _sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _aligned: dict[tuple[int, int], tuple[int, np.ndarray]] = field(default_factory=dict, repr=False)
-    _identity: dict[int, bool] = field(default_factory=dict, repr=False)
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # text -> unit vector
+    # (index, catalog) -> (index revision, catalog position of each index row, rows in catalog order?)
+    _aligned: dict[tuple[int, int], tuple[int, np.ndarray, bool]] = field(default_factory=dict, repr=False)
 
     # --- alignment of index rows with catalog rows --------------------------------------
 
-    def _rows(self, index: VectorIndex, catalog: ProjectCatalog | InvestorCatalog) -> np.ndarray:
-        """Catalog position of each index row, -1 where the catalog lacks the id (cached)."""
+    def _rows(self, index: VectorIndex, catalog: ProjectCatalog | InvestorCatalog) -> tuple[np.ndarray, bool]:
+        """Catalog position of each index row (-1 where the catalog lacks the id), and whether
+        the rows are exactly in catalog order; cached per index revision."""
         key = (id(index), id(catalog))
         cached = self._aligned.get(key)
         if cached is not None and cached[0] == index.revision:
-            return cached[1]
+            return cached[1], cached[2]
         positions = np.full(len(index.ids), -1, dtype=np.int64)
         if len(catalog.ids):
             by_id = np.argsort(catalog.ids, kind="stable")
             sorted_ids = catalog.ids[by_id]
             slot = np.minimum(np.searchsorted(sorted_ids, index.ids), len(sorted_ids) - 1)
             positions = np.where(sorted_ids[slot] == index.ids, by_id[slot], -1).astype(np.int64)
-        self._aligned[key] = (index.revision, positions)
-        return positions
-
-    def _aligned_identity(self, rows: np.ndarray) -> bool:
-        key = id(rows)
-        if key not in self._identity:
-            self._identity = {key: bool(np.array_equal(rows, np.arange(len(rows))))}
-        return self._identity[key]
+        in_order = len(positions) == len(catalog.ids) and bool(
+            np.array_equal(positions, np.arange(len(positions)))
+        )
+        self._aligned[key] = (index.revision, positions, in_order)
+        return positions, in_order
 
     def _search(
         self,
@@ -487,20 +483,13 @@ class Matcher:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(catalog positions, cosine) of up to k nearest allowed items, best first; at least
         ``need`` (default k) of them when that many exist."""
-        rows = self._rows(index, catalog)
-        if len(rows) == len(allowed) and self._aligned_identity(rows):
-            mask = allowed  # index rows are in catalog order: no gather needed
-        else:
-            mask = (rows >= 0) & allowed[np.maximum(rows, 0)]
+        rows, in_order = self._rows(index, catalog)
+        # index rows in catalog order need no gather
+        mask = allowed if in_order else (rows >= 0) & allowed[np.maximum(rows, 0)]
         scores, ids = index.search(query, k, mask=mask, min_found=need)
         keep = ids[0] >= 0
         positions = np.array([catalog.position(item) for item in ids[0][keep]], dtype=np.int64)
         return positions, scores[0][keep].astype(np.float64)
-
-    def _vector(self, index: VectorIndex, item: int, text: Callable[[], str]) -> np.ndarray:
-        if item in index:
-            return index.vector(item)
-        return self.encoder.encode([text()])[0]
 
     # --- evidence -----------------------------------------------------------------------
 
@@ -508,11 +497,11 @@ class Matcher:
         sentences = split_sentences(text)
         if not sentences or self.settings.evidence_sentences <= 0:
             return ()
-        missing = [s for s in sentences if s not in self._sentence_vectors]
+        missing = [s for s in sentences if s not in self.sentence_vectors]
         if missing:
             for sentence, vector in zip(missing, self.encoder.encode(missing), strict=True):
-                self._sentence_vectors[sentence] = vector
-        similarity = np.array([float(self._sentence_vectors[s] @ query) for s in sentences])
+                self.sentence_vectors[sentence] = vector
+        similarity = np.array([float(self.sentence_vectors[s] @ query) for s in sentences])
         best = np.argsort(-similarity, kind="stable")[: self.settings.evidence_sentences]
         return tuple((sentences[b], float(similarity[b])) for b in best)
 
@@ -530,7 +519,7 @@ class Matcher:
         allowed = passing(self.investors, i, proj, slice(None), s)  # a slice: views, no copies
         if filters:
             allowed &= filters.mask(proj)
-        query = self._vector(self.investor_index, investor_id, lambda: self._investor_text(investor_id))
+        query = self.investor_index.vector(investor_id)
         # Exact search scores every row anyway; a graph walk pays for each extra candidate.
         pool = max(top * 3, 30) if self.project_index.approximate else max(s.candidate_pool, top * 3)
         positions, cosine = self._search(self.project_index, proj, query, allowed, pool, need=top)
@@ -582,8 +571,8 @@ class Matcher:
         p = self.projects.position(project_id)
         if p is None:
             raise LookupError(f"project {project_id} is not published")
-        query = self._vector(self.investor_index, investor_id, lambda: self._investor_text(investor_id))
-        vector = self._vector(self.project_index, project_id, lambda: self._project_text(project_id))
+        query = self.investor_index.vector(investor_id)
+        vector = self.project_index.vector(project_id)
         cosine = np.array([float(vector @ query)])
         weights = self.settings.weights.normalised()
         values = _factor_values(
@@ -612,7 +601,7 @@ class Matcher:
             raise LookupError(f"project {project_id} is not published (only published projects are matched)")
         inv, s = self.investors, self.settings
         allowed = passing(inv, np.arange(len(inv)), self.projects, p, s)
-        query = self._vector(self.project_index, project_id, lambda: self._project_text(project_id))
+        query = self.project_index.vector(project_id)
         positions, cosine = self._search(self.investor_index, inv, query, allowed, max(s.candidate_pool, top))
         if len(positions) == 0:
             return MatchResult(items=[], passing=0, requested=top)
@@ -647,7 +636,7 @@ class Matcher:
         p = self.projects.position(project_id)
         if p is None:
             raise LookupError(f"project {project_id} is not published (only published projects are matched)")
-        query = self._vector(self.project_index, project_id, lambda: self._project_text(project_id))
+        query = self.project_index.vector(project_id)
         allowed = self.projects.ids != project_id
         positions, cosine = self._search(self.project_index, self.projects, query, allowed, top)
         facts = self.projects.facts[p]
@@ -739,6 +728,15 @@ class Matcher:
         one = InvestorCatalog(self.investors.places, [investor])
         return int(passing(one, 0, self.projects, np.arange(len(self.projects)), self.settings).sum())
 
+    def count_investors_for(self, project_id: int) -> int:
+        """How many active investors' mandates a published project passes (no ranking)."""
+        p = self.projects.position(project_id)
+        if p is None:
+            raise LookupError(f"project {project_id} is not published (only published projects are matched)")
+        return int(
+            passing(self.investors, np.arange(len(self.investors)), self.projects, p, self.settings).sum()
+        )
+
     def likely_investors(
         self, project: ProjectFacts, text: str, top: int = 10
     ) -> list[tuple[InvestorFacts, float]]:
@@ -758,9 +756,6 @@ class Matcher:
         if i is None:
             raise LookupError(f"investor {investor_id} is not active (only active investors are matched)")
         return i
-
-    def _investor_text(self, investor_id: int) -> str:
-        return self.texts.investor_texts([investor_id]).get(investor_id, "")
 
     def _project_text(self, project_id: int) -> str:
         return self.texts.project_texts([project_id]).get(project_id, "")

@@ -98,3 +98,16 @@ def test_the_duplicate_check_tells_a_resubmission_from_the_same_kind_of_project_
     assert checked[original.id].duplicate
     assert comparable.id in checked and not checked[comparable.id].duplicate
     hub.engine.dispose()
+
+
+def test_a_refresh_embeds_no_explanation_sentence_it_already_has(
+    engine: MatchingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    encode = engine.encoder.encode
+    monkeypatch.setattr(
+        engine.encoder, "encode", lambda texts, **kw: (asked.extend(texts), encode(texts, **kw))[1]
+    )
+    engine.refresh()
+    assert asked == []  # nothing changed: no text, not even from the cache, is looked up again
+    assert engine.matcher.sentence_vectors  # the sentences carried over to the new matcher

@@ -274,3 +274,19 @@ def test_explanations_are_catalogue_texts_rendered_in_the_readers_language(
     assert region.text.render("ru") == "Карагандинская область: страна Казахстан покрыта"
     assert region.detail == "Karaganda Region lies in covered Kazakhstan"  # English for the CLI and JSON
     assert "Карагандинская область: страна Казахстан покрыта" in match.explanation("ru")
+
+
+def test_the_count_of_fitting_investors_is_the_number_that_pass(reference: Reference) -> None:
+    other = replace(INVESTOR, id=2, external_id="I-2", name="Bank", stages=("mature",))
+    matcher = make_matcher(
+        reference, [(project(90), ON_TOPIC)], investors=[(INVESTOR, THESIS), (other, THESIS)]
+    )
+    assert matcher.count_investors_for(90) == matcher.investors_for_project(90).passing == 1
+
+
+def test_a_filter_naming_a_code_no_longer_known_matches_nothing_instead_of_failing(
+    reference: Reference,
+) -> None:
+    matcher = make_matcher(reference, [(project(1), ON_TOPIC)])
+    assert ProjectFilters(regions=("KZ-35",)).mask(matcher.projects).tolist() == [True]
+    assert ProjectFilters(regions=("XX-1",), sectors=("space",)).mask(matcher.projects).tolist() == [False]

@@ -45,7 +45,7 @@ for project in projects:
             + t(f"proposals.next_{project.status}")
         )
         if project.status == Status.PUBLISHED:
-            fitting = matcher().investors_for_project(project.id, top=1).passing
+            fitting = matcher().count_investors_for(project.id)
             st.markdown(t("proposals.fitting", n=fitting))
         for review in reviews[project.id]:
             reason = f" — {t('reason.' + review.reason)}" if review.reason else ""
