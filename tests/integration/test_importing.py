@@ -99,12 +99,21 @@ def test_a_file_missing_template_columns_is_refused_with_the_column_names(hub: H
         import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
 
 
-@pytest.mark.parametrize("name", ["empty.csv", "projects.txt", "absent.csv"])
-def test_unreadable_files_are_refused_with_a_reason(hub: Hub, tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.csv", "", "empty"),
+        ("projects.txt", "external_id,title\n", "unsupported file type '.txt'"),
+        ("absent.csv", None, "not found|no such file|does not exist"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(
+    tmp_path: Path, name: str, content: str | None, reason: str
+) -> None:
     path = tmp_path / name
-    if name != "absent.csv":
-        path.write_text("external_id,title\n", encoding="utf-8")
-    with pytest.raises(ImportFileError):
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFileError, match=f"(?i){reason}"):
         read_records(path)
 
 

@@ -177,8 +177,10 @@ def test_a_saved_search_reports_what_was_published_since_the_last_visit(
         search = session.get(type(search), search_id)
         new = new_since_last_visit(matcher, search)
         assert [f.id for f in new] == [waiting.id]
-        mark_seen(search)
-        search.last_seen_at += timedelta(seconds=1)
+        search.last_seen_at = new[0].published_at - timedelta(days=1)  # as if last seen before it
+        assert new_since_last_visit(matcher, search)
+        mark_seen(search)  # this visit: what it showed is no longer new
+        assert search.last_seen_at > new[0].published_at
         assert new_since_last_visit(matcher, search) == []
     with pytest.raises(ValueError, match="give the search a name"), seeded_hub.sessions.begin() as session:
         save_search(session, account.id, " ", None, filters)
