@@ -69,6 +69,13 @@ def seeded_hub(tmp_path: Path, seeded_template: Path) -> Iterator[Hub]:
     opened.engine.dispose()
 
 
+@pytest.fixture
+def seeded_settings(tmp_path: Path, seeded_template: Path) -> Settings:
+    """Settings over a private copy of the seeded demo database (no index yet)."""
+    shutil.copy(seeded_template, tmp_path / "hub.db")
+    return _settings(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def indexed_template(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Path:
     """A data folder with the demo database and its search indexes (real model), built once."""

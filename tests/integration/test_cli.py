@@ -33,8 +33,8 @@ def test_init_creates_the_database_file(settings: Settings) -> None:
     assert (settings.data_dir / "hub.db").exists()
 
 
-def test_stats_shows_counts_per_country_sector_and_status(settings: Settings) -> None:
-    run(settings, "seed")
+def test_stats_shows_counts_per_country_sector_and_status(seeded_settings: Settings) -> None:
+    settings = seeded_settings
     code, output = run(settings, "stats")
     assert code == EXIT_OK
     assert "620 projects in 66 of 66 regions; 160 investors" in output
@@ -71,8 +71,8 @@ def test_import_of_a_file_that_cannot_be_read_says_why(settings: Settings, tmp_p
     assert code == EXIT_INVALID and "no such file" in output
 
 
-def test_export_writes_the_requested_format(settings: Settings, tmp_path: Path) -> None:
-    run(settings, "seed")
+def test_export_writes_the_requested_format(seeded_settings: Settings, tmp_path: Path) -> None:
+    settings = seeded_settings
     code, output = run(settings, "export", "investors", str(tmp_path / "out" / "investors.xlsx"))
     assert code == EXIT_OK and "Exported 160 investors" in output
     assert (tmp_path / "out" / "investors.xlsx").stat().st_size > 10_000
@@ -121,9 +121,9 @@ def test_python_dash_m_hub_reads_the_database_url_from_the_environment(
     assert (tmp_path / "env.db").exists()
 
 
-def test_reindex_embeds_everything_once_then_nothing(settings: Settings) -> None:
+def test_reindex_embeds_everything_once_then_nothing(seeded_settings: Settings) -> None:
     # the one CLI test that pays for a cold index build with the real model
-    run(settings, "seed")
+    settings = seeded_settings
     code, output = run(settings, "reindex")
     assert code == EXIT_OK
     assert "projects: 472 added" in output and "(rebuilt: no saved index)" in output
