@@ -215,6 +215,16 @@ class VectorIndex:
         self._row = {int(item): row for row, item in enumerate(self._ids)}
         self.revision += 1  # rows moved: anything aligned to the old rows must realign
 
+    def memory_bytes(self) -> int:
+        """What the index holds in memory: the vector array, and the HNSW graph with the copy of
+        the vectors faiss keeps inside it."""
+        graph = 0
+        if self._hnsw is not None:
+            import faiss
+
+            graph = int(faiss.serialize_index(self._hnsw).nbytes)
+        return int(self._vectors.nbytes) + graph
+
     def _build_hnsw(self) -> None:
         import faiss
 
