@@ -306,9 +306,7 @@ def _compare(
     return recall, ratio
 
 
-def _naive(
-    vectors: np.ndarray, ids: np.ndarray, demo: Matcher, investors: list[int], n: int
-) -> float:
+def _naive(vectors: np.ndarray, ids: np.ndarray, demo: Matcher, investors: list[int], n: int) -> float:
     """The same top-10 the naive way (median ms): a pandas frame of vectors, cosine row by row."""
     frame = pd.DataFrame({"id": ids, "vector": list(vectors)})
     count = 5 if n <= 100_000 else 2

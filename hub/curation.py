@@ -116,12 +116,7 @@ def move(
             raise WorkflowError("review_reason", reasons=[Vocab("reason", r.value) for r in ReviewReason])
         if not (note or "").strip():
             raise WorkflowError("review_note")
-    now = utcnow()
-    project.status = to
-    if to == Status.SUBMITTED:
-        project.submitted_at = now
-    if to == Status.PUBLISHED:
-        project.published_at = now
+    repository.set_status(project, to)
     if decision is not None:
         session.add(
             ProjectReview(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -125,9 +126,8 @@ def save_project(
     project = project_by_external_id(session, data.external_id) if data.external_id else None
     created = project is None
     if project is None:
-        project = Project(external_id=data.external_id or _next_project_id(session), is_demo=is_demo)
+        project = Project(external_id=data.external_id or _pending_id(), is_demo=is_demo)
         session.add(project)
-    previous_status = None if created else project.status
     project.title = data.title
     project.summary = data.summary
     project.description = data.description
@@ -147,22 +147,21 @@ def save_project(
     project.aifc_link = data.aifc_link
     project.aifc_reference = data.aifc_reference
     project.language = data.language
-    project.status = data.status
+    if data.status != project.status:  # a new row has no status yet
+        set_status(project, data.status)
     if owner_account_id is not None:
         project.owner_account_id = owner_account_id
-    project.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
-    project.sdgs = _all_by_key(session, Sdg, Sdg.number, data.sdgs)
+    # no autoflush: flushing the new row before its collections are set makes each assignment
+    # load the (empty) old collection first, several extra queries per row on a bulk import
+    with session.no_autoflush:
+        project.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
+        project.sdgs = _all_by_key(session, Sdg, Sdg.number, data.sdgs)
     if project.confidential is None:
         project.confidential = ProjectConfidential(contact_email=data.owner_email)
     else:
         project.confidential.contact_email = data.owner_email
-    now = utcnow()
-    if data.status != previous_status:
-        if data.status == Status.SUBMITTED:
-            project.submitted_at = now
-        if data.status == Status.PUBLISHED:
-            project.published_at = project.published_at or now
     session.flush()
+    _give_external_id(session, project, "P-")
     record_event(
         session,
         actor=actor,
@@ -174,9 +173,35 @@ def save_project(
     return project, created
 
 
-def _next_project_id(session: Session) -> str:
-    count = session.scalar(select(func.count(Project.id))) or 0
-    return f"P-{count + 1:06d}"
+def set_status(project: Project, status: str) -> None:
+    """Move a project to ``status`` and stamp it: each submission, and the first publication."""
+    project.status = status
+    if status == Status.SUBMITTED:
+        project.submitted_at = utcnow()
+    if status == Status.PUBLISHED:
+        project.published_at = project.published_at or utcnow()
+
+
+PENDING = "pending-"
+
+
+def _pending_id() -> str:
+    """A placeholder external id until the row has its primary key (see ``_external_id``)."""
+    return f"{PENDING}{uuid.uuid4().hex}"
+
+
+def _give_external_id(session: Session, row: Project | Investor, prefix: str) -> None:
+    """Replace a placeholder with an id derived from the primary key (P-000123), never one
+    already taken (an imported row may carry any id): two saves at once cannot collide, and a
+    new row never silently takes over an existing one."""
+    if not row.external_id.startswith(PENDING):
+        return
+    model = type(row)
+    candidate, n = f"{prefix}{row.id:06d}", 1
+    while session.scalar(select(model.id).where(model.external_id == candidate)) is not None:
+        candidate, n = f"{prefix}{row.id:06d}-{n}", n + 1
+    row.external_id = candidate
+    session.flush()
 
 
 def projects_for_export(session: Session) -> Sequence[Project]:
@@ -219,8 +244,7 @@ def save_investor(
     investor = investor_by_external_id(session, data.external_id) if data.external_id else None
     created = investor is None
     if investor is None:
-        count = session.scalar(select(func.count(Investor.id))) or 0
-        investor = Investor(external_id=data.external_id or f"I-{count + 1:06d}", is_demo=is_demo)
+        investor = Investor(external_id=data.external_id or _pending_id(), is_demo=is_demo)
         session.add(investor)
     investor.name = data.name
     investor.investor_type = data.investor_type
@@ -235,11 +259,13 @@ def save_investor(
     investor.contact_email = data.contact_email
     investor.languages = list(data.language)
     investor.active = data.active
-    investor.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
-    investor.excluded_sectors = _all_by_key(session, Sector, Sector.slug, data.excluded_sectors)
-    investor.regions = _all_by_key(session, Region, Region.code, data.region_codes)
-    investor.countries = _all_by_key(session, Country, Country.code, data.country_codes)
+    with session.no_autoflush:  # see save_project
+        investor.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
+        investor.excluded_sectors = _all_by_key(session, Sector, Sector.slug, data.excluded_sectors)
+        investor.regions = _all_by_key(session, Region, Region.code, data.region_codes)
+        investor.countries = _all_by_key(session, Country, Country.code, data.country_codes)
     session.flush()
+    _give_external_id(session, investor, "I-")
     record_event(
         session,
         actor=actor,

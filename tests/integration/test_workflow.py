@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from hub import repository
@@ -211,3 +211,19 @@ def test_an_owner_saves_only_their_own_editable_passport_and_keeps_its_stored_st
             published.owner_account_id,
         )
         assert draft.status == "draft"  # a new passport starts as a draft whatever the form says
+
+
+def test_new_rows_get_ids_from_their_key_never_one_already_taken(seeded_hub: Hub) -> None:
+    with seeded_hub.sessions.begin() as session:
+        next_key = session.scalar(select(func.max(Project.id))) + 1
+        taken = validate_project(
+            {**GOOD_PROJECT, "external_id": f"P-{next_key + 1:06d}"}, seeded_hub.reference
+        )
+        imported, _ = repository.save_project(session, taken, actor="import")  # an imported id in the way
+        fresh = validate_project({**GOOD_PROJECT, "external_id": ""}, seeded_hub.reference)  # no id given
+        first, _ = repository.save_project(session, fresh, actor="owner")
+        second, _ = repository.save_project(session, fresh, actor="owner")
+        assert imported.id == next_key and imported.title == GOOD_PROJECT["title"]
+        # the imported row holds P-<first's key>: first steps around it instead of updating it
+        assert first.id == next_key + 1 and first.external_id == f"P-{first.id:06d}-1"
+        assert second.external_id == f"P-{second.id:06d}"
