@@ -17,6 +17,7 @@ import numpy as np
 from hub.curation import completeness
 from hub.models import Investor, Project
 from hub.reference import Reference
+from hub.schemas import ProjectIn
 from hub.vocab import AifcLink, Instrument, Language, Stage, slugs
 
 STAGES = slugs(Stage)
@@ -84,9 +85,36 @@ class ProjectFacts:
     completeness: float  # 0..1
 
 
+def is_green(sectors: Iterable[str], certification: str | None, reference: Reference) -> bool:
+    """A green sector or a green-building/energy certification makes a project green."""
+    return any(reference.sectors[s].green for s in sectors) or bool(certification)
+
+
+def passport_facts(passport: ProjectIn, reference: Reference, published_at: datetime) -> ProjectFacts:
+    """``project_facts`` of a passport not stored yet, to preview who it would match."""
+    return ProjectFacts(
+        id=-1,
+        external_id=passport.external_id or "draft",
+        title=passport.title,
+        owner_name=passport.owner_name,
+        country=passport.country,
+        region=passport.region,
+        stage=passport.stage,
+        instruments=tuple(passport.instruments),
+        sectors=tuple(passport.sectors),
+        sdgs=tuple(passport.sdgs),
+        ask_usd=float(reference.fx.to_usd(passport.funding_ask, passport.currency)),
+        aifc_link=passport.aifc_link,
+        green=is_green(passport.sectors, passport.green_certification, reference),
+        language=passport.language,
+        published_at=published_at,
+        completeness=completeness(passport)[0],
+    )
+
+
 def project_facts(project: Project, reference: Reference) -> ProjectFacts:
     sectors = tuple(s.slug for s in project.sectors)
-    green = any(reference.sectors[s].green for s in sectors) or bool(project.green_certification)
+    green = is_green(sectors, project.green_certification, reference)
     return ProjectFacts(
         id=project.id,
         external_id=project.external_id,

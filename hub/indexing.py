@@ -9,6 +9,7 @@ embedding cache answers), so a sync after one change costs one encode.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,7 @@ from embeddings.index import IndexCorrupt, VectorIndex
 from hub import repository
 from hub.models import Investor, Project
 from hub.reference import Reference
+from hub.schemas import ProjectIn
 
 
 class IndexKind(StrEnum):
@@ -30,12 +32,34 @@ class IndexKind(StrEnum):
 
 def project_text(project: Project, reference: Reference) -> str:
     """What the encoder reads for a project: its own words, then sector and place names."""
-    region = reference.regions[project.region_code]
-    sectors = ", ".join(reference.sectors[s.slug].name(project.language) for s in project.sectors)
-    place = (
-        f"{project.city}, {region.name(project.language)}" if project.city else region.name(project.language)
+    return _project_text(
+        f"{project.title}. {project.summary} {project.description}",
+        sectors=[s.slug for s in project.sectors],
+        region=project.region_code,
+        city=project.city,
+        language=project.language,
+        reference=reference,
     )
-    return f"{project.title}. {project.summary} {project.description} {sectors}. {place}."
+
+
+def passport_text(passport: ProjectIn, reference: Reference) -> str:
+    """``project_text`` of a passport not stored yet (a draft being written)."""
+    return _project_text(
+        f"{passport.title}. {passport.summary} {passport.description}",
+        sectors=passport.sectors,
+        region=passport.region,
+        city=passport.city,
+        language=passport.language,
+        reference=reference,
+    )
+
+
+def _project_text(
+    words: str, *, sectors: Sequence[str], region: str, city: str | None, language: str, reference: Reference
+) -> str:
+    place = reference.regions[region].name(language)
+    names = ", ".join(reference.sectors[slug].name(language) for slug in sectors)
+    return f"{words} {names}. {f'{city}, {place}' if city else place}."
 
 
 def investor_text(investor: Investor, reference: Reference) -> str:

@@ -3,6 +3,7 @@ or other-model index is rebuilt so that no listing is ever silently missing from
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,12 @@ import pytest
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from hub import repository
+from hub.catalog import passport_facts, project_facts
 from hub.context import Hub
-from hub.indexing import IndexKind, current_texts, index_folder, refresh
+from hub.indexing import IndexKind, current_texts, index_folder, passport_text, project_text, refresh
+from hub.schemas import validate_project
 from tests.fakes import FakeEncoder
+from tests.unit.test_validation import GOOD_PROJECT
 
 
 @pytest.fixture
@@ -106,3 +110,20 @@ def test_changing_the_model_rebuilds_instead_of_mixing_vectors(
     assert report.rebuilt_because == "saved index is of model fake, now other"
     assert index.model == "other" and index.dimension == 32
     assert report.encoded == len(index)
+
+
+def test_a_draft_passport_is_read_and_judged_as_it_will_be_once_stored(hub: Hub) -> None:
+    # the owner's "likely investors" preview uses the same text and facts as the index will
+    passport = validate_project(
+        {**GOOD_PROJECT, "sectors": "manufacturing", "green_certification": "LEED"}, hub.reference
+    )
+    with hub.sessions.begin() as session:
+        stored, _ = repository.save_project(session, passport, actor="owner")
+        assert passport_text(passport, hub.reference) == project_text(stored, hub.reference)
+        draft = passport_facts(passport, hub.reference, published_at=stored.updated_at)
+        saved = project_facts(stored, hub.reference)
+        assert draft.green and saved.green  # certified, though manufacturing is not a green sector
+        assert (
+            replace(draft, id=saved.id, external_id=saved.external_id, published_at=saved.published_at)
+            == saved
+        )

@@ -6,9 +6,10 @@ from collections import Counter
 
 import streamlit as st
 
-from hub.catalog import ProjectFacts
+from hub.catalog import passport_facts
 from hub.curation import WorkflowError, completeness, eligibility, move, save_passport
 from hub.i18n import t
+from hub.indexing import passport_text
 from hub.models import utcnow
 from hub.schemas import InvalidInput, ProjectIn, validate_project
 from hub.ui.components import start_passport
@@ -229,27 +230,8 @@ else:
         st.subheader(t("submit.eligibility"))
         for criterion in eligibility(valid, reference):
             (st.success if criterion.passed else st.warning)(criterion.message)
-        ask_usd = float(reference.fx.to_usd(valid.funding_ask, valid.currency))
-        draft = ProjectFacts(
-            id=-1,
-            external_id="draft",
-            title=valid.title,
-            owner_name=valid.owner_name,
-            country=valid.country,
-            region=valid.region,
-            stage=valid.stage,
-            instruments=tuple(valid.instruments),
-            sectors=tuple(valid.sectors),
-            sdgs=tuple(valid.sdgs),
-            ask_usd=ask_usd,
-            aifc_link=valid.aifc_link,
-            green=any(reference.sectors[s].green for s in valid.sectors),
-            language=valid.language,
-            published_at=utcnow(),
-            completeness=score,
-        )
         likely = matcher().likely_investors(
-            draft, f"{valid.title}. {valid.summary} {valid.description}", top=20
+            passport_facts(valid, reference, published_at=utcnow()), passport_text(valid, reference), top=20
         )
         st.subheader(t("submit.likely", n=len(likely)))
         types = Counter(t(f"investor_type.{facts.investor_type}") for facts, _ in likely)
