@@ -224,9 +224,11 @@ class QueueItem:
 def review_queue(session: Session, matcher: Matcher, reference: Reference) -> list[QueueItem]:
     """Submitted and in-review passports, oldest submission first."""
     items = []
-    for project in repository.projects_in_status(session, [Status.SUBMITTED, Status.IN_REVIEW]):
+    waiting = repository.projects_in_status(session, [Status.SUBMITTED, Status.IN_REVIEW])
+    checks = repository.aifc_verifications(session, [p.id for p in waiting])
+    for project in waiting:
         score, missing = completeness(project)
-        check = repository.aifc_verification(session, project.id)
+        check = checks.get(project.id)
         items.append(
             QueueItem(
                 project_id=project.id,

@@ -129,7 +129,7 @@ _VOCABULARY = {
     },
 }
 
-_FIELDS = dict.fromkeys([*ProjectIn.model_fields, *InvestorIn.model_fields, "record"])
+_FIELDS = dict.fromkeys([*ProjectIn.model_fields, *InvestorIn.model_fields, "record", "search_name"])
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -185,6 +185,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "filters.ask": "Funding ask, USD millions",
         "filters.language": "Language",
         "filters.aifc_only": "AIFC-linked only",
+        "filters.ask_range": "Funding ask",
+        "filters.none": "All published projects (no filters)",
         "card.ask": "ask",
         "card.score": "Score",
         "card.similarity": "similarity",
@@ -351,6 +353,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "proposals.archived": "Archived: {title}. It no longer appears in search or matches.",
         "proposals.interest": "Expressions of interest: {n}",
         "proposals.accept": "Accept and share contacts",
+        "proposals.accepted": "Introduced to {investor}: you now see each other's contacts.",
         "proposals.contacts": "Introduced: contact {investor}",
         "queue.title": "Curation",
         "queue.tab_queue": "Review queue",

@@ -389,9 +389,25 @@ def introduced_interest_ids(session: Session, interest_ids: Sequence[int]) -> se
 
 def reviews_of(session: Session, project_id: int) -> Sequence[ProjectReview]:
     """Staff decisions on a project, newest first."""
-    return session.scalars(
-        select(ProjectReview).where(ProjectReview.project_id == project_id).order_by(ProjectReview.id.desc())
-    ).all()
+    return reviews_of_projects(session, [project_id]).get(project_id, [])
+
+
+def reviews_of_projects(session: Session, project_ids: Sequence[int]) -> dict[int, list[ProjectReview]]:
+    """Staff decisions on each of the projects, newest first (one query)."""
+    found: dict[int, list[ProjectReview]] = {}
+    if project_ids:
+        rows = session.scalars(
+            select(ProjectReview)
+            .where(ProjectReview.project_id.in_(list(project_ids)))
+            .order_by(ProjectReview.id.desc())
+        )
+        for review in rows:
+            found.setdefault(review.project_id, []).append(review)
+    return found
+
+
+def find_interest(session: Session, interest_id: int) -> Interest | None:
+    return session.get(Interest, interest_id)
 
 
 def accounts_with_role(session: Session, role: str) -> list[Account]:
@@ -431,6 +447,18 @@ def projects_in_status(session: Session, statuses: Sequence[str]) -> Sequence[Pr
 
 def aifc_verification(session: Session, project_id: int) -> AifcVerification | None:
     return session.get(AifcVerification, project_id)
+
+
+def aifc_verifications(session: Session, project_ids: Sequence[int]) -> dict[int, AifcVerification]:
+    """Staff's AIFC-link checks of the projects that have one (one query)."""
+    if not project_ids:
+        return {}
+    rows = session.scalars(select(AifcVerification).where(AifcVerification.project_id.in_(list(project_ids))))
+    return {row.project_id: row for row in rows}
+
+
+def find_saved_search(session: Session, search_id: int) -> SavedSearch | None:
+    return session.get(SavedSearch, search_id)
 
 
 def saved_searches_of(session: Session, account_id: int) -> Sequence[SavedSearch]:

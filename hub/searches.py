@@ -11,6 +11,7 @@ from hub import repository
 from hub.catalog import ProjectFacts
 from hub.matching import Matcher, ProjectFilters
 from hub.models import SavedSearch, utcnow
+from hub.schemas import FieldError, InvalidInput
 
 RESULTS = 50
 
@@ -26,12 +27,12 @@ def filters_from_json(data: dict[str, Any]) -> ProjectFilters:
 
 
 def save_search(
-    session: Session, account_id: int, name: str, query: str | None, filters: ProjectFilters
+    session: Session, account_id: int, name: str, query: str | None, filters: ProjectFilters, *, actor: str
 ) -> SavedSearch:
     """Keep a search under ``name``; everything published until now counts as seen."""
     name = name.strip()
     if not name:
-        raise ValueError("give the search a name, e.g. 'Solar in Uzbekistan'")
+        raise InvalidInput([FieldError("search_name", "give the search a name, e.g. 'Solar in Uzbekistan'")])
     search = SavedSearch(
         account_id=account_id,
         name=name[:120],
@@ -40,7 +41,7 @@ def save_search(
     )
     session.add(search)
     repository.record_event(
-        session, actor=str(account_id), action="search.saved", entity_type="saved_search", entity_id=None,
+        session, actor=actor, action="search.saved", entity_type="saved_search", entity_id=None,
         details={"name": search.name},
     )  # fmt: skip
     session.flush()
@@ -62,4 +63,11 @@ def new_since_last_visit(matcher: Matcher, search: SavedSearch) -> list[ProjectF
 
 
 def mark_seen(search: SavedSearch) -> None:
+    """This visit showed the search's results: they are no longer new."""
     search.last_seen_at = utcnow()
+
+
+def mark_seen_by_id(session: Session, search_id: int) -> None:
+    search = repository.find_saved_search(session, search_id)
+    if search is not None:
+        mark_seen(search)

@@ -52,6 +52,30 @@ def start_passport(account_id: int, values: dict | None = None) -> None:
     st.session_state["passport_errors"] = {}
 
 
+def filters_summary(filters: ProjectFilters, query: str | None, reference: Reference) -> str:
+    """A saved search in words: its text and every filter it sets."""
+    parts = [f"“{query}”"] if query else []
+    named = (
+        (
+            "filters.country",
+            [reference.countries[c].name() for c in filters.countries if c in reference.countries],
+        ),
+        ("filters.region", [reference.regions[r].name() for r in filters.regions if r in reference.regions]),
+        ("filters.sector", [reference.sectors[s].name() for s in filters.sectors if s in reference.sectors]),
+        ("filters.sdg", [str(n) for n in filters.sdgs]),
+        ("filters.stage", [t(f"stage.{s}") for s in filters.stages]),
+        ("filters.instrument", [t(f"instrument.{i}") for i in filters.instruments]),
+        ("filters.language", [t(f"language.{x}") for x in filters.languages]),
+    )
+    parts += [f"{t(label)}: {', '.join(values)}" for label, values in named if values]
+    if filters.ask_min_usd is not None or filters.ask_max_usd is not None:
+        low, high = usd(filters.ask_min_usd or 0), usd(filters.ask_max_usd) if filters.ask_max_usd else "…"
+        parts.append(f"{t('filters.ask_range')}: {low} – {high}")
+    if filters.aifc_only:
+        parts.append(t("filters.aifc_only"))
+    return " · ".join(parts) or t("filters.none")
+
+
 def show_field_errors(invalid: InvalidInput) -> None:
     """One message per wrong field, named as the form names it."""
     for error in invalid.errors:

@@ -145,6 +145,19 @@ def test_an_inactive_investor_sees_a_project_page_without_a_fit(app: AppTest, se
     assert "How this project fits your mandate" not in [s.value for s in app.subheader]
 
 
+def test_a_saved_search_needs_a_name_and_is_listed_with_its_filters_in_words(app: AppTest) -> None:
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    app.multiselect(key="matches_countries").set_value(["KZ"]).run()
+    save = next(b for b in app.button if b.label == "Save this search with the current filters")
+    save.click().run()
+    assert any(e.value.startswith("Search name: give the search a name") for e in app.error)
+    next(w for w in app.text_input if w.label == "Name of the search").input("Kazakhstan")
+    next(b for b in app.button if b.label == "Save this search with the current filters").click().run()
+    assert any(s.value == "Saved: Kazakhstan" for s in app.success)
+    app.run()
+    assert any(c.value == "Country: Kazakhstan" for c in app.caption)
+
+
 def test_the_profile_shows_a_live_count_that_follows_the_edits(app: AppTest) -> None:
     app.switch_page(f"{PAGES}/investor_profile.py").run()
     before = int(app.metric[0].value)

@@ -163,7 +163,7 @@ def test_a_saved_search_reports_what_was_published_since_the_last_visit(
     assert filters_from_json(filters_to_json(filters)) == filters
     with seeded_hub.sessions.begin() as session:
         account = session.scalar(select(Account).where(Account.role == "investor"))
-        search = save_search(session, account.id, "Kazakhstan", None, filters)
+        search = save_search(session, account.id, "Kazakhstan", None, filters, actor=account.email)
         assert new_since_last_visit(engine.matcher, search) == []
         waiting = next(
             p
@@ -183,7 +183,7 @@ def test_a_saved_search_reports_what_was_published_since_the_last_visit(
         assert search.last_seen_at > new[0].published_at
         assert new_since_last_visit(matcher, search) == []
     with pytest.raises(ValueError, match="give the search a name"), seeded_hub.sessions.begin() as session:
-        save_search(session, account.id, " ", None, filters)
+        save_search(session, account.id, " ", None, filters, actor=account.email)
 
 
 def test_an_owner_saves_only_their_own_editable_passport_and_keeps_its_stored_status(seeded_hub: Hub) -> None:

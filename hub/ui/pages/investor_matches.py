@@ -9,8 +9,17 @@ from hub import repository
 from hub.curation import WorkflowError
 from hub.i18n import t
 from hub.interest import contacts, express, next_stages
-from hub.searches import filters_from_json, mark_seen, new_since_last_visit, save_search
-from hub.ui.components import download_buttons, facts_line, filter_widgets, interest_form, match_card
+from hub.schemas import InvalidInput
+from hub.searches import filters_from_json, mark_seen_by_id, new_since_last_visit, save_search
+from hub.ui.components import (
+    download_buttons,
+    facts_line,
+    filter_widgets,
+    filters_summary,
+    interest_form,
+    match_card,
+    show_field_errors,
+)
 from hub.ui.resources import get_hub, matcher
 from hub.ui.session import require_role
 from hub.vocab import Role
@@ -132,20 +141,19 @@ with tab_saved:
         if st.form_submit_button(t("saved.save")):
             try:
                 with hub.sessions.begin() as session:
-                    save_search(session, actor.account_id, name, query, filters)
+                    save_search(session, actor.account_id, name, query, filters, actor=actor.email)
                 st.success(t("saved.done", name=name))
-            except ValueError as error:
-                st.error(str(error))
+            except InvalidInput as invalid:
+                show_field_errors(invalid)
     with hub.sessions() as session:
         searches = repository.saved_searches_of(session, actor.account_id)
         for search in searches:
             new = new_since_last_visit(matcher(), search)
             with st.expander(t("saved.entry", name=search.name, new=len(new)), expanded=bool(new)):
-                st.caption(str(filters_from_json(search.filters)))
+                st.caption(filters_summary(filters_from_json(search.filters), search.query, reference))
                 for facts in new:
                     st.markdown(f"- **{facts.title}** — {facts_line(facts, reference)}")
                 if st.button(t("saved.seen"), key=f"seen_{search.id}"):
                     with hub.sessions.begin() as writing:
-                        stored = writing.merge(search)
-                        mark_seen(stored)
+                        mark_seen_by_id(writing, search.id)
                     st.rerun()

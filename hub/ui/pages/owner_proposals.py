@@ -9,7 +9,6 @@ from hub.curation import WorkflowError, move
 from hub.i18n import t
 from hub.importing import project_row
 from hub.interest import CAN_BE_ACCEPTED, accept, contacts
-from hub.models import Interest
 from hub.ui.components import notify, start_passport
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
@@ -26,7 +25,8 @@ with hub.sessions() as session:
         st.stop()
     interests = repository.interests_in_projects(session, [p.id for p in projects])
     introduced = repository.introduced_interest_ids(session, [i.id for i in interests])
-    reviews = {p.id: repository.reviews_of(session, p.id) for p in projects}
+    revealed = {i.id: contacts(session, i) for i in interests if i.id in introduced}
+    reviews = repository.reviews_of_projects(session, [p.id for p in projects])
     rows = {p.id: project_row(p) for p in projects}
 
 published = [p for p in projects if p.status == Status.PUBLISHED]
@@ -47,7 +47,7 @@ for project in projects:
         if project.status == Status.PUBLISHED:
             fitting = matcher().count_investors_for(project.id)
             st.markdown(t("proposals.fitting", n=fitting))
-        for review in reviews[project.id]:
+        for review in reviews.get(project.id, []):
             reason = f" — {t('reason.' + review.reason)}" if review.reason else ""
             st.info(f"{t('review.' + review.decision)}{reason}: {review.note or ''}")
         left, middle, right = st.columns(3)
@@ -78,16 +78,15 @@ for project in projects:
         for interest in mine:
             reason = f" ({t('decline.' + interest.decline_reason)})" if interest.decline_reason else ""
             st.markdown(f"- {interest.investor.name} — {t('interest.' + interest.stage)}{reason}")
-            if interest.id in introduced:
-                with hub.sessions() as session:
-                    revealed = contacts(session, session.get(Interest, interest.id))
-                st.success(t("proposals.contacts", investor=revealed.investor_contact_email))
+            if interest.id in revealed:
+                st.success(t("proposals.contacts", investor=revealed[interest.id].investor_contact_email))
             elif interest.stage in CAN_BE_ACCEPTED and st.button(
                 t("proposals.accept"), key=f"accept_{interest.id}"
             ):
                 try:
                     with hub.sessions.begin() as session:
-                        accept(session, session.get(Interest, interest.id), actor)
+                        accept(session, repository.find_interest(session, interest.id), actor)
+                    notify(t("proposals.accepted", investor=interest.investor.name))
                     st.rerun()
                 except WorkflowError as error:
                     st.error(str(error))
