@@ -255,7 +255,7 @@ def _projects(rng: random.Random, reference: Reference, archetypes: dict[str, di
         values: dict[str, Any] = {
             "region": region.name(language),
             "city": region.capital(language),
-            "country": country.name(language).split(" (")[0],
+            "country": country.short_name(language),
         }
         for key, (low, high) in archetype.get("numbers", {}).items():
             values[key] = rng.randint(low, high)
@@ -329,7 +329,7 @@ def _coverage(rng: random.Random, reference: Reference) -> list[str]:
 
 def _coverage_names(codes: list[str], reference: Reference, language: str) -> str:
     names = [
-        reference.countries[c].name(language).split(" (")[0] if c in reference.countries
+        reference.countries[c].short_name(language) if c in reference.countries
         else reference.regions[c].name(language)
         for c in codes
     ]  # fmt: skip

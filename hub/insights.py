@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from hub import repository
+from hub.catalog import ProjectFacts
 from hub.matching import Matcher
 from hub.reference import Reference
 from hub.vocab import Status
@@ -49,7 +51,7 @@ def headline(session: Session, reference: Reference) -> Headline:
 def projects_per_country(session: Session, reference: Reference) -> list[tuple[str, int]]:
     """(country name, number of projects), largest first."""
     rows = repository.projects_per_country(session)
-    named = [(reference.countries[code].name_en.split(" (")[0], n) for code, n in rows]
+    named = [(reference.countries[code].short_name(), n) for code, n in rows]
     return sorted(named, key=lambda item: -item[1])
 
 
@@ -70,18 +72,20 @@ class RegionPoint:
     ask_usd: float  # their funding asks, summed, US dollars
 
 
-def projects_by_region(session: Session, reference: Reference) -> list[RegionPoint]:
-    """Published projects per region, with the summed ask (for the map)."""
+def region_points(
+    projects: Iterable[ProjectFacts], reference: Reference, language: str = "en"
+) -> list[RegionPoint]:
+    """Projects per region with their summed ask in USD (for the maps)."""
     totals: dict[str, list[float]] = {}
-    for project in repository.published_projects(session):
-        entry = totals.setdefault(project.region_code, [0, 0.0])
+    for facts in projects:
+        entry = totals.setdefault(facts.region, [0, 0.0])
         entry[0] += 1
-        entry[1] += float(reference.fx.to_usd(project.funding_ask, project.currency))
+        entry[1] += facts.ask_usd
     points = []
     for code, (count, ask) in sorted(totals.items()):
         region = reference.regions[code]
         points.append(
-            RegionPoint(code, region.name_en, region.country, region.lat, region.lon, int(count), ask)
+            RegionPoint(code, region.name(language), region.country, region.lat, region.lon, int(count), ask)
         )
     return points
 

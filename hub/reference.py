@@ -25,6 +25,10 @@ class Named:
     def name(self, language: str = Language.EN) -> str:
         return {"ru": self.name_ru, "kk": self.name_kk}.get(language, self.name_en)
 
+    def short_name(self, language: str = Language.EN) -> str:
+        """The name without its parenthesis: "Russia" for "Russia (border regions)"."""
+        return self.name(language).split(" (")[0]
+
 
 @dataclass(frozen=True)
 class CountryRef(Named):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hub.i18n import t
-from hub.insights import RegionPoint
+from hub.insights import region_points
 from hub.ui.charts import MAP_CONFIG, region_map
 from hub.ui.components import facts_line, filter_widgets
 from hub.ui.resources import get_hub, matcher
@@ -24,25 +24,9 @@ else:
     rows = [(facts, None) for facts in matcher().browse_projects(filters, limit=30)]
 st.caption(t("explore.count", shown=len(rows)))
 
-points: dict[str, list[float]] = {}
-for facts, _ in rows:
-    entry = points.setdefault(facts.region, [0, 0.0])
-    entry[0] += 1
-    entry[1] += facts.ask_usd
-map_points = [
-    RegionPoint(
-        code,
-        reference.regions[code].name(),
-        reference.regions[code].country,
-        reference.regions[code].lat,
-        reference.regions[code].lon,
-        int(n),
-        ask,
-    )
-    for code, (n, ask) in points.items()
-]
+map_points = region_points([facts for facts, _ in rows], reference)
 if map_points:
-    names = {c: reference.countries[c].name().split(" (")[0] for c in sorted(reference.countries)}
+    names = {c: reference.countries[c].short_name() for c in sorted(reference.countries)}
     st.plotly_chart(region_map(map_points, names), config=MAP_CONFIG, key="explore_map")
 
 for facts, similarity in rows:

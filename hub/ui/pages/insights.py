@@ -7,14 +7,14 @@ import streamlit as st
 from hub import insights, repository
 from hub.i18n import t
 from hub.ui.charts import MAP_CONFIG, capital_gap_heatmap, exposure_bars, horizontal_bars, region_map
-from hub.ui.resources import get_hub, region_exposure
+from hub.ui.resources import get_hub, matcher, region_exposure
+from hub.vocab import Status, slugs
 
 hub = get_hub()
 reference = hub.reference
-countries = {c: reference.countries[c].name().split(" (")[0] for c in sorted(reference.countries)}
+countries = {c: reference.countries[c].short_name() for c in sorted(reference.countries)}
 st.title(t("insights.title"))
 with hub.sessions() as session:
-    points = insights.projects_by_region(session, reference)
     gap = insights.capital_gap(session, reference)
     statuses = repository.projects_per_status(session)
     sectors = insights.projects_per_sector(session, reference)
@@ -22,6 +22,7 @@ with hub.sessions() as session:
 
 st.subheader(t("insights.map"))
 st.caption(t("insights.map_caption"))
+points = insights.region_points(matcher().projects.facts, reference)
 st.plotly_chart(region_map(points, countries), config=MAP_CONFIG, key="insights_map")
 
 st.subheader(t("insights.gap"))
@@ -32,12 +33,7 @@ st.plotly_chart(capital_gap_heatmap(gap, sector_names, countries), key="insights
 left, right = st.columns(2)
 with left:
     st.subheader(t("insights.pipeline"))
-    order = {
-        s: i
-        for i, s in enumerate(
-            ["draft", "submitted", "in_review", "changes_requested", "published", "rejected", "archived"]
-        )
-    }
+    order = {s: i for i, s in enumerate(slugs(Status))}  # the workflow's order
     rows = [(t(f"status.{s}"), n) for s, n in sorted(statuses, key=lambda r: order.get(r[0], 99))]
     st.plotly_chart(horizontal_bars(rows[::-1], t("chart.projects")), key="insights_pipeline")
 with right:

@@ -169,7 +169,7 @@ with tab_import:
                         [
                             {
                                 t("import.line"): e.line,
-                                "external_id": e.external_id,
+                                t("table.id"): e.external_id,
                                 t("import.field"): e.field,
                                 t("import.message"): e.message,
                             }
