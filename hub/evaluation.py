@@ -90,7 +90,7 @@ class EvalReport:
 
     def markdown(self) -> str:
         lines = [
-            f"Evaluation set: {self.queries} investor queries (half English, half Russian theses), "
+            f"Evaluation set: {self.queries} investor queries, "
             f"{self.projects} projects, graded judgements; encoder `{self.model}`.",
             "",
             "| ranker | nDCG@10 | precision@10 | MRR |",

@@ -404,6 +404,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "audit.entity": "Record",
         "audit.details": "Details",
         "insights.title": "Insights",
+        "chart.region_hover": "{region}: {n} project(s), {ask} sought",
+        "chart.usd_millions": "USD M",
+        "chart.gap_hover": "demand − supply: USD %{z:,.1f} M",
         "insights.map": "Where the projects are",
         "insights.map_caption": "Published projects per region; bubble size follows the funding sought.",
         "insights.gap": "Where the capital gap is",
@@ -427,6 +430,15 @@ def t(key: str, language: str = "en", **values: object) -> str:
     catalogue = MESSAGES.get(language, MESSAGES["en"])
     text = catalogue.get(key) or MESSAGES["en"].get(key) or key
     return text.format(**values) if values else text
+
+
+def usd(amount: float) -> str:
+    """A US-dollar amount for people: USD 650 k, USD 1.2 M, USD 3.81 bn."""
+    if amount >= 1e9:
+        return f"USD {amount / 1e9:,.2f} bn"
+    if amount >= 1e6:
+        return f"USD {amount / 1e6:,.1f} M"
+    return f"USD {amount / 1e3:,.0f} k"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from hub.catalog import (
     bits,
     members,
 )
-from hub.i18n import Text, Vocab, t
+from hub.i18n import Text, Vocab, t, usd
 from hub.reference import Reference
 
 FACTORS = ("semantic", "sector", "region", "ticket", "stage", "esg", "aifc", "freshness", "completeness")
@@ -344,14 +344,6 @@ def _factor_values(
     return {name: np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for name, v in values.items()}
 
 
-def _money(usd: float) -> str:
-    if usd >= 1e9:
-        return f"USD {usd / 1e9:.1f} bn"
-    if usd >= 1e6:
-        return f"USD {usd / 1e6:.1f} M"
-    return f"USD {usd / 1e3:.0f} k"
-
-
 def describe_constraints(
     inv: InvestorCatalog, i: int, proj: ProjectCatalog, p: int, *, s: MatchSettings, reference: Reference
 ) -> tuple[Constraint, ...]:
@@ -373,9 +365,9 @@ def describe_constraints(
         reference.sectors[slug] for slug in members(int(inv.excluded[i] & proj.sectors[p]), places.sectors)
     ]
     ticket = {
-        "ask": _money(proj.ask_usd[p]),
-        "low": _money(inv.ticket_min[i]),
-        "high": _money(inv.ticket_max[i]),
+        "ask": usd(proj.ask_usd[p]),
+        "low": usd(inv.ticket_min[i]),
+        "high": usd(inv.ticket_max[i]),
         "tolerance": f"{s.ticket_tolerance:.0%}",
     }
 

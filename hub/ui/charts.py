@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from hub.i18n import t
+from hub.i18n import t, usd
 from hub.insights import Exposure, GapCell, RegionPoint
 from hub.matching import Match
 
@@ -73,9 +73,7 @@ def region_map(points: Sequence[RegionPoint], countries: dict[str, str]) -> go.F
                 lat=[p.lat for p in mine],
                 lon=[p.lon for p in mine],
                 name=name,
-                text=[
-                    f"{p.name}: {p.projects} project(s), USD {p.ask_usd / 1e6:,.1f} M sought" for p in mine
-                ],
+                text=[t("chart.region_hover", region=p.name, n=p.projects, ask=usd(p.ask_usd)) for p in mine],
                 hoverinfo="text",
                 marker={
                     "size": [8 + 42 * (p.ask_usd / largest) ** 0.5 for p in mine],
@@ -125,8 +123,8 @@ def capital_gap_heatmap(
             colorscale="RdBu_r",
             zmin=-limit,
             zmax=limit,
-            colorbar={"title": "USD M"},
-            hovertemplate="%{y} · %{x}<br>demand − supply: USD %{z:,.1f} M<extra></extra>",
+            colorbar={"title": t("chart.usd_millions")},
+            hovertemplate="%{y} · %{x}<br>" + t("chart.gap_hover") + "<extra></extra>",
         )
     )
     figure.update_layout(height=max(320, 26 * len(rows)), margin=_MARGIN)
@@ -136,8 +134,6 @@ def capital_gap_heatmap(
 def exposure_bars(
     rows: Sequence[Exposure],
     limit: int = 20,
-    listing_label: str = "share of listings",
-    appearance_label: str = "share of top-10 appearances",
 ) -> go.Figure:
     """Share of investors' top-10 appearances against share of listings, most starved first."""
     shown = list(rows)[:limit]
@@ -147,13 +143,13 @@ def exposure_bars(
         y=labels,
         x=[r.share_of_listings * 100 for r in shown][::-1],
         orientation="h",
-        name=listing_label,
+        name=t("insights.share_listings"),
     )
     figure.add_bar(
         y=labels,
         x=[r.share_of_appearances * 100 for r in shown][::-1],
         orientation="h",
-        name=appearance_label,
+        name=t("insights.share_top10"),
     )
     figure.update_layout(
         barmode="group",

@@ -10,7 +10,7 @@ import streamlit as st
 from hub.catalog import ProjectFacts
 from hub.context import Hub
 from hub.curation import WorkflowError
-from hub.i18n import t
+from hub.i18n import t, usd
 from hub.importing import excel_bytes
 from hub.interest import express
 from hub.matching import Match, ProjectFilters
@@ -80,14 +80,6 @@ def show_field_errors(invalid: InvalidInput) -> None:
     """One message per wrong field, named as the form names it."""
     for error in invalid.errors:
         st.error(f"{t('field.' + error.field)}: {error.message}")
-
-
-def usd(amount: float) -> str:
-    if amount >= 1e9:
-        return f"USD {amount / 1e9:,.2f} bn"
-    if amount >= 1e6:
-        return f"USD {amount / 1e6:,.1f} M"
-    return f"USD {amount / 1e3:,.0f} k"
 
 
 def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) -> ProjectFilters:

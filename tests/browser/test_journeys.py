@@ -69,8 +69,7 @@ def go(page: object, link: str, heading: str) -> None:
 
 def act_as(page: object, role: str) -> None:
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Act as").locator("input").click()
-    page.get_by_role("option", name=role).click()
-    page.wait_for_timeout(1500)
+    page.get_by_role("option", name=role).click()  # the role's pages appear; go() waits for them
 
 
 def test_the_investor_journey(page: object) -> None:

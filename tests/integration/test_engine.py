@@ -3,7 +3,6 @@ is matchable after one refresh."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -47,16 +46,13 @@ def test_a_newly_published_project_is_matchable_after_one_refresh(
         draft_id = draft.id
     assert engine.matcher.projects.position(draft_id) is None
 
-    started = time.perf_counter()
-    matcher = engine.refresh()
-    elapsed = time.perf_counter() - started
+    matcher = engine.refresh()  # how fast: the benchmark report's publish-to-match figure
 
     assert matcher.projects.position(draft_id) is not None
     assert draft_id in matcher.project_index
     similar = matcher.similar_projects(draft_id, top=3)
     assert similar.items and all(m.id != draft_id for m in similar.items)
     assert {r.kind: r.added for r in engine.reports}[IndexKind.PROJECTS] == 1
-    assert elapsed < 5  # generous: measured figures live in the benchmark report
 
 
 def test_project_owners_see_likely_investors(engine: MatchingEngine) -> None:

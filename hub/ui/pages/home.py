@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import insights
-from hub.i18n import t
+from hub.i18n import t, usd
 from hub.ui.charts import horizontal_bars
-from hub.ui.components import usd
 from hub.ui.resources import get_hub
 
 hub = get_hub()

@@ -49,8 +49,6 @@ st.subheader(t("insights.exposure"))
 st.caption(t("insights.exposure_caption"))
 exposure = region_exposure()
 st.plotly_chart(
-    exposure_bars(
-        exposure, listing_label=t("insights.share_listings"), appearance_label=t("insights.share_top10")
-    ),
+    exposure_bars(exposure),
     key="insights_exposure",
 )

@@ -6,10 +6,10 @@ import streamlit as st
 
 from hub import repository
 from hub.catalog import InvestorFacts
-from hub.i18n import t
+from hub.i18n import t, usd
 from hub.importing import investor_row
 from hub.schemas import InvalidInput, parse_amount, validate_investor
-from hub.ui.components import show_field_errors, usd
+from hub.ui.components import show_field_errors
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
 from hub.vocab import Instrument, Stage, slugs

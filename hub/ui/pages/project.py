@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import repository
-from hub.i18n import t
+from hub.i18n import t, usd
 from hub.interest import next_stages
-from hub.ui.components import facts_line, interest_form, match_card, usd
+from hub.ui.components import facts_line, interest_form, match_card
 from hub.ui.resources import get_hub, matcher
 from hub.ui.session import current_actor
 from hub.vocab import Role
