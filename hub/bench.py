@@ -234,7 +234,6 @@ def bench_scale(demo: Matcher, n: int, queries: int, exact_limit: int, say: Say)
         project_index=index,
         texts=MemoryTexts(source_of, texts, investor_texts),
         _aligned={},
-        _identity={},
     )
     investors = [int(i) for i in demo.investors.ids]
     random.Random(n).shuffle(investors)

@@ -9,6 +9,7 @@ import pytest
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from hub import repository
+from hub.bench import bench_scale
 from hub.config import Settings
 from hub.context import Hub, open_encoder, open_hub
 from hub.curation import duplicate_check
@@ -107,3 +108,11 @@ def test_a_refresh_embeds_no_explanation_sentence_it_already_has(
     engine.refresh()
     assert asked == []  # nothing changed: no text, not even from the cache, is looked up again
     assert engine.matcher.sentence_vectors  # the sentences carried over to the new matcher
+
+
+def test_the_benchmark_scale_run_measures_a_replicated_catalog(engine: MatchingEngine) -> None:
+    # a small run of what `python -m hub bench` does at 1k-1M projects, so the bench code stays runnable
+    figures = bench_scale(engine.matcher, 3_000, 5, exact_limit=1_000, say=lambda _: None)
+    assert figures.kind == "HNSW" and figures.n == 3_000
+    assert 0 < figures.p50_ms <= figures.p95_ms and figures.naive_ms > 0
+    assert figures.recall is not None and figures.index_mb > 3_000 * engine.encoder.dimension * 4 / 1024**2
