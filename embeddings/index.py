@@ -133,6 +133,10 @@ class VectorIndex:
     def vector(self, item: int) -> np.ndarray:
         return self._vectors[self._row[int(item)]]
 
+    def live_vectors(self) -> np.ndarray:
+        """The vectors of all live items, (len(self), dimension), in row order (a copy)."""
+        return self._vectors[: self._size][self.alive]
+
     # --- changes ----------------------------------------------------------------------------
 
     def _grow(self, extra: int) -> None:

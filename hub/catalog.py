@@ -14,8 +14,8 @@ from datetime import datetime
 
 import numpy as np
 
-from hub.curation import completeness
 from hub.models import Investor, Project
+from hub.passport import completeness
 from hub.reference import Reference
 from hub.schemas import ProjectIn
 from hub.vocab import AifcLink, Instrument, Language, Stage, slugs
@@ -23,6 +23,7 @@ from hub.vocab import AifcLink, Instrument, Language, Stage, slugs
 STAGES = slugs(Stage)
 INSTRUMENTS = slugs(Instrument)
 LANGUAGES = slugs(Language)
+UNKNOWN_STAGE = len(STAGES)  # the stage code of a listing that does not give its stage
 
 
 def bits(values: Iterable[str], vocabulary: Sequence[str]) -> int:
@@ -73,11 +74,11 @@ class ProjectFacts:
     owner_name: str
     country: str
     region: str
-    stage: str
-    instruments: tuple[str, ...]
+    stage: str | None  # None: the listing does not say
+    instruments: tuple[str, ...]  # empty: the listing does not say
     sectors: tuple[str, ...]
     sdgs: tuple[int, ...]
-    ask_usd: float
+    ask_usd: float | None  # None: the listing does not say
     aifc_link: str
     green: bool
     language: str
@@ -88,6 +89,10 @@ class ProjectFacts:
 def is_green(sectors: Iterable[str], certification: str | None, reference: Reference) -> bool:
     """A green sector or a green-building/energy certification makes a project green."""
     return any(reference.sectors[s].green for s in sectors) or bool(certification)
+
+
+def _usd(amount: object, currency: str, reference: Reference) -> float | None:
+    return None if amount is None else float(reference.fx.to_usd(amount, currency))
 
 
 def passport_facts(passport: ProjectIn, reference: Reference, published_at: datetime) -> ProjectFacts:
@@ -103,7 +108,7 @@ def passport_facts(passport: ProjectIn, reference: Reference, published_at: date
         instruments=tuple(passport.instruments),
         sectors=tuple(passport.sectors),
         sdgs=tuple(passport.sdgs),
-        ask_usd=float(reference.fx.to_usd(passport.funding_ask, passport.currency)),
+        ask_usd=_usd(passport.funding_ask, passport.currency, reference),
         aifc_link=passport.aifc_link,
         green=is_green(passport.sectors, passport.green_certification, reference),
         language=passport.language,
@@ -122,11 +127,11 @@ def project_facts(project: Project, reference: Reference) -> ProjectFacts:
         owner_name=project.owner_name,
         country=project.country_code,
         region=project.region_code,
-        stage=project.stage,
-        instruments=tuple(project.instruments),
+        stage=project.stage or None,
+        instruments=tuple(project.instruments or ()),
         sectors=sectors,
         sdgs=tuple(s.number for s in project.sdgs),
-        ask_usd=float(reference.fx.to_usd(project.funding_ask, project.currency)),
+        ask_usd=_usd(project.funding_ask, project.currency, reference),
         aifc_link=project.aifc_link,
         green=green,
         language=project.language,
@@ -149,12 +154,14 @@ class ProjectCatalog:
         # Small codes kept as native indexes (intp): they index lookup tables once per query.
         self.country = np.array([p.countries.index(x.country) for x in f], dtype=np.intp)
         self.region = np.array([p.regions.index(x.region) for x in f], dtype=np.intp)
-        self.stage = np.array([STAGES.index(x.stage) for x in f], dtype=np.intp)
+        # Unknown facts: stage UNKNOWN_STAGE, instrument mask 0, ask NaN (they pass the hard
+        # constraints and are said to be unknown in explanations).
+        self.stage = np.array([STAGES.index(x.stage) if x.stage else UNKNOWN_STAGE for x in f], dtype=np.intp)
         self.instruments = np.array([bits(x.instruments, INSTRUMENTS) for x in f], dtype=np.intp)
         self.sectors = np.array([bits(x.sectors, p.sectors) for x in f], dtype=np.int64)
         self.primary_sector = np.array([p.sectors.index(x.sectors[0]) for x in f], dtype=np.int16)
         self.sdgs = np.array([sum(1 << n for n in x.sdgs) for x in f], dtype=np.int64)
-        self.ask_usd = np.array([x.ask_usd for x in f], dtype=np.float64)
+        self.ask_usd = np.array([np.nan if x.ask_usd is None else x.ask_usd for x in f], dtype=np.float64)
         self.aifc = np.array([x.aifc_link != AifcLink.NONE for x in f], dtype=bool)
         self.green = np.array([x.green for x in f], dtype=bool)
         self.language = np.array([LANGUAGES.index(x.language) for x in f], dtype=np.int8)

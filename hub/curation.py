@@ -3,14 +3,13 @@
 draft -> submitted (owner) -> in_review (staff) -> published | changes_requested | rejected
 (staff, with a structured reason); changes_requested -> submitted (owner, after editing);
 published -> archived (owner or staff). Every move is stamped, audited and, for staff
-decisions, kept as a review the owner can read. Also: completeness, the published admission
-criteria (eligibility pre-check) and AIFC-link verification.
+decisions, kept as a review the owner can read. Also AIFC-link verification and the review
+queue (completeness and the admission criteria live in ``hub.passport``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -19,17 +18,13 @@ from hub import repository
 from hub.i18n import Text, Vocab
 from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
+from hub.passport import completeness
 from hub.reference import Reference
 from hub.schemas import ProjectIn
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
 
-if TYPE_CHECKING:  # hub.matching imports hub.catalog, which imports this module
+if TYPE_CHECKING:  # only for annotations: matching does not depend on the workflow
     from hub.matching import Match, Matcher, MatchResult
-
-# The admission criteria, published on the submit page (in the spirit of the InvestEU portal).
-MIN_ASK_USD = Decimal(50_000)
-MAX_ASK_USD = Decimal(2_000_000_000)
-MIN_DESCRIPTION = 300
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.DRAFT, Status.SUBMITTED): {Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN},
@@ -62,13 +57,6 @@ class Actor:
 
     email: str
     role: str
-
-
-@dataclass(frozen=True)
-class Criterion:
-    name: str
-    passed: bool
-    message: str
 
 
 def allowed_moves(status: str, role: str) -> list[str]:
@@ -246,58 +234,3 @@ def review_queue(session: Session, matcher: Matcher, reference: Reference) -> li
     return items
 
 
-def eligibility(project: ProjectIn, reference: Reference) -> list[Criterion]:
-    """The published admission criteria, checked against a (valid) passport."""
-    ask_usd = reference.fx.to_usd(project.funding_ask, project.currency)
-    region = reference.regions[project.region]
-    priority = [s for s in project.sectors if s in reference.sectors]
-    return [
-        Criterion(
-            "location",
-            True,
-            f"{region.name_en} is in the hub's region (Kazakhstan, Central Asia, Russian border regions)",
-        ),
-        Criterion(
-            "sector",
-            bool(priority),
-            "a priority sector is named" if priority else "name at least one of the hub's sectors",
-        ),
-        Criterion(
-            "size",
-            MIN_ASK_USD <= ask_usd <= MAX_ASK_USD,
-            f"ask of about USD {ask_usd:,.0f} is within USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}"
-            if MIN_ASK_USD <= ask_usd <= MAX_ASK_USD
-            else f"ask of about USD {ask_usd:,.0f} is outside USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}",
-        ),
-        Criterion(
-            "description",
-            len(project.description) >= MIN_DESCRIPTION,
-            "the description explains the project"
-            if len(project.description) >= MIN_DESCRIPTION
-            else f"write at least {MIN_DESCRIPTION} characters of description "
-            f"(now {len(project.description)}): problem, solution, business model, use of funds",
-        ),
-        Criterion(
-            "impact",
-            bool(project.sdgs),
-            "SDGs are named" if project.sdgs else "name the SDGs the project contributes to",
-        ),
-    ]
-
-
-def completeness(project: ProjectIn | Project) -> tuple[float, list[str]]:
-    """Share (0..1) of the optional passport parts filled in, and what is missing.
-
-    Works on a submitted form (``ProjectIn``) and on a stored row (``Project``) alike."""
-    parts = {
-        "city": bool(project.city),
-        "total cost": project.total_cost is not None,
-        "SDGs": bool(project.sdgs),
-        "jobs created": project.jobs_created is not None,
-        "expected return or payback": project.expected_irr_pct is not None
-        or project.payback_years is not None,
-        f"a description of {MIN_DESCRIPTION}+ characters": len(project.description) >= MIN_DESCRIPTION,
-        "AIFC reference": project.aifc_link == AifcLink.NONE or bool(project.aifc_reference),
-    }
-    missing = [name for name, present in parts.items() if not present]
-    return (len(parts) - len(missing)) / len(parts), missing

@@ -18,8 +18,8 @@ from hub import repository
 from hub.catalog import InvestorCatalog, Places, ProjectCatalog, investor_facts, project_facts
 from hub.config import Settings
 from hub.context import Hub
-from hub.indexing import IndexKind, SyncReport, investor_text, project_text, refresh
-from hub.matching import FACTORS, Matcher, MatchSettings, Weights, split_sentences
+from hub.indexing import IndexKind, SyncReport, investor_text, project_text, project_words, refresh
+from hub.matching import FACTORS, Lexicon, Matcher, MatchSettings, Weights, join_fields, split_sentences
 from hub.models import Investor, Project
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -41,8 +41,9 @@ def match_settings(settings: Settings) -> MatchSettings:
 
 
 def evidence_text(summary: str, description: str) -> str:
-    """The project text whose sentences explanations quote."""
-    return f"{summary} {description}"
+    """The project text whose sentences explanations quote (a summary without a final stop
+    does not run into the description)."""
+    return join_fields(summary, description)
 
 
 @dataclass
@@ -77,9 +78,14 @@ class MatchingEngine:
     settings: MatchSettings
     matcher: Matcher | None = None
     reports: list[SyncReport] = field(default_factory=list)
+    _evidence_texts: list[str] = field(default_factory=list, repr=False)
 
-    def refresh(self, progress: Progress | None = None) -> Matcher:
-        """Re-read the database, sync the indexes and rebuild the catalogs."""
+    def refresh(self, progress: Progress | None = None, *, sentences: bool = True) -> Matcher:
+        """Re-read the database, sync the indexes and rebuild the catalogs; then, unless
+        ``sentences`` is false, embed the sentences explanations quote (``warm_sentences``).
+
+        A listing is matchable once its document vector exists: the sentence pass only saves
+        the first explanation that quotes it from encoding its sentences then."""
         reference = self.hub.reference
         with self.hub.sessions() as session:
             projects = repository.published_projects(session)
@@ -90,10 +96,11 @@ class MatchingEngine:
                 IndexKind.PROJECTS: {p.id: project_text(p, reference) for p in projects},
                 IndexKind.INVESTORS: {i.id: investor_text(i, reference) for i in investors},
             }
-            evidence_texts = {
-                IndexKind.PROJECTS: [evidence_text(p.summary, p.description) for p in projects],
-                IndexKind.INVESTORS: [i.thesis for i in investors],
-            }
+            words = [project_words(p, reference) for p in projects]
+            self._evidence_texts = [
+                *(evidence_text(p.summary, p.description) for p in projects),
+                *(i.thesis for i in investors),
+            ]
         indexes = {}
         self.reports = []
         for kind, kind_texts in texts.items():
@@ -107,18 +114,7 @@ class MatchingEngine:
                 progress=step,
             )
             self.reports.append(report)
-        # Explanations quote sentences: embed them now, not at query time. The previous matcher's
-        # vectors carry over, so a refresh after one edit embeds only that listing's sentences.
-        sentences = {
-            sentence
-            for text in (*evidence_texts[IndexKind.PROJECTS], *evidence_texts[IndexKind.INVESTORS])
-            for sentence in split_sentences(text)
-        }
         known = self.matcher.sentence_vectors if self.matcher is not None else {}
-        vectors = {s: known[s] for s in sentences if s in known}
-        new = sorted(sentences - vectors.keys())
-        step = None if progress is None else (lambda done, total: progress("sentences", done, total))
-        vectors.update(zip(new, self.encoder.encode(new, progress=step), strict=True))
         places = Places.of(reference)
         self.matcher = Matcher(
             projects=ProjectCatalog(places, project_rows),
@@ -129,9 +125,26 @@ class MatchingEngine:
             texts=DatabaseTexts(self.hub.sessions),
             reference=reference,
             settings=self.settings,
-            sentence_vectors=vectors,
+            project_lexicon=Lexicon(words),
+            investor_lexicon=Lexicon([i.thesis for i in investors]),
+            sentence_vectors=dict(known),
         )
+        if sentences:
+            self.warm_sentences(progress)
         return self.matcher
+
+    def warm_sentences(self, progress: Progress | None = None) -> int:
+        """Embed every sentence explanations may quote that the matcher has no vector for yet:
+        deduplicated, in batches, through the embedding cache. Returns how many were new."""
+        matcher = self.matcher
+        if matcher is None:
+            return 0
+        wanted = {s for text in self._evidence_texts for s in split_sentences(text)}
+        new = sorted(wanted - matcher.sentence_vectors.keys())
+        step = None if progress is None else (lambda done, total: progress("sentences", done, total))
+        if new:
+            matcher.sentence_vectors.update(zip(new, self.encoder.encode(new, progress=step), strict=True))
+        return len(new)
 
 
 def open_engine(hub: Hub, encoder: Encoder, progress: Progress | None = None) -> MatchingEngine:

@@ -9,7 +9,6 @@ embedding cache answers), so a sync after one change costs one encode.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +19,7 @@ from embeddings.cache import text_hash
 from embeddings.encoder import Encoder, Progress
 from embeddings.index import IndexCorrupt, VectorIndex
 from hub import repository
+from hub.matching.evidence import join_fields
 from hub.models import Investor, Project
 from hub.reference import Reference
 from hub.schemas import ProjectIn
@@ -31,42 +31,29 @@ class IndexKind(StrEnum):
 
 
 def project_text(project: Project, reference: Reference) -> str:
-    """What the encoder reads for a project: its own words, then sector and place names."""
-    return _project_text(
-        f"{project.title}. {project.summary} {project.description}",
-        sectors=[s.slug for s in project.sectors],
-        region=project.region_code,
-        city=project.city,
-        language=project.language,
-        reference=reference,
-    )
+    """What the encoder reads for a project: the words its owner wrote (title, summary,
+    description), nothing else. Sectors, places, stage and money are structured factors of the
+    score; written into the text they would make listings alike that their words tell apart."""
+    return join_fields(project.title, project.summary, project.description)
 
 
 def passport_text(passport: ProjectIn, reference: Reference) -> str:
     """``project_text`` of a passport not stored yet (a draft being written)."""
-    return _project_text(
-        f"{passport.title}. {passport.summary} {passport.description}",
-        sectors=passport.sectors,
-        region=passport.region,
-        city=passport.city,
-        language=passport.language,
-        reference=reference,
-    )
+    return join_fields(passport.title, passport.summary, passport.description)
 
 
-def _project_text(
-    words: str, *, sectors: Sequence[str], region: str, city: str | None, language: str, reference: Reference
-) -> str:
-    place = reference.regions[region].name(language)
-    names = ", ".join(reference.sectors[slug].name(language) for slug in sectors)
-    return f"{words} {names}. {f'{city}, {place}' if city else place}."
+def project_words(project: Project, reference: Reference) -> str:
+    """What BM25 reads for a project: its text and the names of its place in every language, so
+    that a search for "hospital PPP in Astana" finds Astana's listings by name."""
+    region = reference.regions[project.region_code]
+    names = " ".join(dict.fromkeys([project.city or "", *(region.name(lang) for lang in ("en", "ru", "kk"))]))
+    return f"{project_text(project, reference)} {names}"
 
 
 def investor_text(investor: Investor, reference: Reference) -> str:
-    """What the encoder reads for an investor: the thesis, then the target sectors."""
-    language = "ru" if "ru" in investor.languages[:1] else "en"
-    sectors = ", ".join(reference.sectors[s.slug].name(language) for s in investor.sectors)
-    return f"{investor.thesis} {sectors}."
+    """What the encoder reads for an investor: the thesis, as written. A generalist covering
+    every sector is told apart by its thesis, not by a list of sector names."""
+    return investor.thesis.strip()
 
 
 @dataclass

@@ -150,8 +150,9 @@ def facts_line(facts: ProjectFacts, reference: Reference) -> str:
     sectors = ", ".join(reference.sectors[s].name() for s in facts.sectors)
     aifc = f" · {t('aifc.' + facts.aifc_link)}" if facts.aifc_link != "none" else ""
     return (
-        f"{region.name()} ({region.country}) · {sectors} · {t('stage.' + facts.stage)} · "
-        f"{t('card.ask')} {usd(facts.ask_usd)}{aifc}"
+        f"{region.name()} ({region.country}) · {sectors} · "
+        f"{t('stage.' + facts.stage) if facts.stage else t('card.stage_unknown')} · "
+        f"{t('card.ask')} {usd(facts.ask_usd) if facts.ask_usd is not None else t('card.unknown')}{aifc}"
     )
 
 
@@ -171,10 +172,18 @@ def match_card(
         key=f"{key}_factors_{match.id}_{rank}",
         config={"displayModeBar": False},
     )
-    for sentence, similarity in match.evidence:
-        st.markdown(
-            f"> {sentence}  \n<small>{t('card.similarity')} {similarity:.2f}</small>", unsafe_allow_html=True
-        )
+    if match.evidence:
+        st.caption(t("card.evidence"))
+        for sentence, _ in match.evidence:
+            st.text(f"“{sentence}”")  # plain text: listing text is never rendered as markup
+    elif match.evidence_checked:
+        st.caption(t("explain.no_evidence"))
+    if match.unknown:
+        st.caption(t("explain.unknown", confidence=f"{match.confidence:.0%}"))
+    if match.moved_for_diversity:
+        st.caption(t("explain.diversity", count=match.passed_over))
+    if match.near_copies:
+        st.caption(t("explain.near_copies", ids=", ".join(match.near_copies)))
     with st.expander(t("card.why")):
         st.write(match.explanation())
 

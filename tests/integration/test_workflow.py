@@ -15,8 +15,6 @@ from hub.curation import (
     Actor,
     WorkflowError,
     allowed_moves,
-    completeness,
-    eligibility,
     move,
     save_passport,
     verify_aifc_link,
@@ -25,6 +23,7 @@ from hub.engine import open_engine
 from hub.interest import accept, contacts, express, next_stages
 from hub.matching import ProjectFilters
 from hub.models import Account, Project
+from hub.passport import completeness, eligibility
 from hub.schemas import validate_project
 from hub.searches import filters_from_json, filters_to_json, mark_seen, new_since_last_visit, save_search
 from tests.fakes import FakeEncoder

@@ -7,7 +7,8 @@ from collections import Counter
 import streamlit as st
 
 from hub.catalog import passport_facts
-from hub.curation import WorkflowError, completeness, eligibility, move, save_passport
+from hub.curation import WorkflowError, move, save_passport
+from hub.passport import completeness, eligibility
 from hub.i18n import t
 from hub.indexing import passport_text
 from hub.models import utcnow

@@ -78,4 +78,4 @@ st.subheader(t("project.similar"))
 for similar in matcher().similar_projects(facts.id, top=5).items:
     other = projects.facts[projects.position(similar.id)]
     flag = f" · {t('project.duplicate')}" if similar.duplicate else ""
-    st.markdown(f"- **{similar.label}** — {facts_line(other, reference)} · {similar.similarity:.2f}{flag}")
+    st.markdown(f"- **{similar.label}** — {facts_line(other, reference)}{flag}")

@@ -1,0 +1,168 @@
+"""Text relevance: dense (embeddings) and lexical (BM25) evidence, calibrated per query.
+
+A raw cosine means little on its own: one encoder puts unrelated texts at 0.1, another at
+0.6, and one query's best match may sit at 0.3 while another's worst sits at 0.4. So each
+query's similarities are read against that query's own distribution over the corpus:
+
+- dense: z = (cosine - mean) / sd, the mean and sd taken over a fixed sample of the index;
+- lexical: BM25 over stemmed words (English and Russian Snowball stemmers, a prefix for
+  Kazakh), z-scored over the whole catalog the same way;
+- fused: (z_dense + w * z_lexical) / (1 + w). A listing in another language than the query
+  cannot share its words, so its lexical z is taken to be its dense z (it is neither helped
+  nor hurt by BM25);
+- relevance = logistic((fused - centre) / scale), in [0, 1]: about 0.1 for a typical listing
+  of the corpus, 0.5 at ``centre`` standard deviations above it, near 1 for a clear fit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
+CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
+KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+KAZAKH_STEM = 6  # Kazakh has no Snowball stemmer: its suffixes follow the root, so keep a prefix
+SAMPLE_SIZE = 2048
+MIN_SD = 1e-3
+
+
+def text_language(text: str) -> str:
+    """``en``, ``ru`` or ``kk`` by script: Latin is read as English, Cyrillic with Kazakh-only
+    letters as Kazakh, other Cyrillic as Russian."""
+    letters = [c for c in text if c.isalpha()]
+    cyrillic = sum(bool(CYRILLIC.match(c)) for c in letters)
+    if not letters or cyrillic < len(letters) / 2:
+        return "en"
+    kazakh = sum(bool(KAZAKH_LETTERS.match(c)) for c in letters)
+    return "kk" if kazakh >= max(2, cyrillic // 100) else "ru"
+
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[object, object, frozenset[str]]:
+    import Stemmer
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+
+    stop = frozenset(w.lower() for w in (*STOPWORDS_EN, *STOPWORDS_RUSSIAN))
+    return Stemmer.Stemmer("english"), Stemmer.Stemmer("russian"), stop
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of ``text`` (stop words dropped)."""
+    english, russian, stop = _stemmers()
+    out = []
+    for word in WORD.findall(text.lower()):
+        if word in stop or word.isdigit():
+            continue
+        if CYRILLIC.search(word):
+            out.append(word[:KAZAKH_STEM] if KAZAKH_LETTERS.search(word) else russian.stemWord(word))
+        else:
+            out.append(english.stemWord(word))
+    return out
+
+
+class Lexicon:
+    """BM25 (Okapi, k1 1.2, b 0.75) over a list of documents; scores for all of them at once.
+
+    ``rows`` maps catalog positions to documents when several positions share one text (the
+    benchmark's replicated catalogs); by default position i is document i.
+    """
+
+    def __init__(
+        self, documents: Sequence[str], *, rows: np.ndarray | None = None, k1: float = 1.2, b: float = 0.75
+    ) -> None:
+        vocabulary: dict[str, int] = {}
+        data, indices, indptr, lengths = [], [], [0], []
+        for document in documents:
+            counts: dict[int, int] = {}
+            words = tokens(document)
+            for word in words:
+                column = vocabulary.setdefault(word, len(vocabulary))
+                counts[column] = counts.get(column, 0) + 1
+            indices.extend(counts)
+            data.extend(counts.values())
+            indptr.append(len(indices))
+            lengths.append(len(words))
+        n = len(documents)
+        tf = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+            shape=(n, len(vocabulary)),
+        )
+        df = np.bincount(tf.indices, minlength=len(vocabulary)).astype(np.float64)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        length = np.asarray(lengths, dtype=np.float64)
+        norm = k1 * (1.0 - b + b * length / max(length.mean(), 1.0)) if n else length
+        row_norm = np.repeat(norm, np.diff(tf.indptr))
+        weights = tf.data * (k1 + 1.0) / (tf.data + row_norm) * idf[tf.indices]
+        # (documents, words): the BM25 weight of each word in each document; columns for queries
+        self.matrix = sparse.csr_matrix(
+            (weights.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape
+        ).tocsc()
+        self.vocabulary = vocabulary
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0] if self.rows is None else len(self.rows)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document (catalog position) for ``query``, float64 (n,)."""
+        columns = sorted({self.vocabulary[w] for w in tokens(query) if w in self.vocabulary})
+        if not columns:
+            return np.zeros(len(self), dtype=np.float64)
+        per_document = np.asarray(self.matrix[:, columns].sum(axis=1), dtype=np.float64).ravel()
+        return per_document if self.rows is None else per_document[self.rows]
+
+
+@dataclass(frozen=True)
+class QueryScale:
+    """One query's dense similarity distribution over its corpus (a fixed sample)."""
+
+    mean: float
+    sd: float
+
+    @classmethod
+    def of(cls, query: np.ndarray, sample: np.ndarray) -> QueryScale:
+        """``sample`` (m, d) unit vectors of the corpus; ``query`` (d,) unit vector."""
+        if len(sample) < 2:
+            return cls(0.0, 1.0)
+        cosine = sample @ query
+        return cls(float(cosine.mean()), max(float(cosine.std()), MIN_SD))
+
+    def z(self, cosine: np.ndarray | float) -> np.ndarray:
+        return (np.asarray(cosine, dtype=np.float64) - self.mean) / self.sd
+
+
+def corpus_sample(vectors: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -> np.ndarray:
+    """A fixed random sample of at most ``size`` rows of ``vectors`` (n, d)."""
+    if len(vectors) <= size:
+        return vectors
+    rows = np.random.default_rng(seed).choice(len(vectors), size, replace=False)
+    return vectors[np.sort(rows)]
+
+
+def lexical_z(scores: np.ndarray) -> np.ndarray:
+    """BM25 scores as z-scores over the whole catalog (zeros when no word of the query occurs)."""
+    sd = float(scores.std()) if len(scores) else 0.0
+    if sd < MIN_SD:
+        return np.zeros_like(scores)
+    return (scores - float(scores.mean())) / sd
+
+
+def relevance(fused_z: np.ndarray, centre: float, scale: float) -> np.ndarray:
+    """Calibrated text relevance in [0, 1] from a fused z-score."""
+    return 1.0 / (1.0 + np.exp(-(np.asarray(fused_z, dtype=np.float64) - centre) / scale))
+
+
+def fuse(
+    dense: np.ndarray, lexical: np.ndarray | None, same_language: np.ndarray, weight: float
+) -> np.ndarray:
+    """(z_dense + weight * z_lexical) / (1 + weight); where the languages differ, z_lexical := z_dense."""
+    if lexical is None or weight <= 0:
+        return dense
+    lexical = np.where(same_language, lexical, dense)
+    return (dense + weight * lexical) / (1.0 + weight)
