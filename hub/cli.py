@@ -187,17 +187,31 @@ def cmd_bench(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     import tempfile
 
-    from hub.evaluation import EvalSet, evaluate
+    from hub.evaluation import EvalSet, evaluate, evaluate_corpus, evaluate_generalists
 
-    path = Path(args.file) if args.file else hub.settings.reference_dir / "eval" / "matching_eval.json"
+    folder = hub.settings.reference_dir / "eval"
+    path = Path(args.file) if args.file else folder / "matching_eval.json"
     if not path.exists():
         out.write(f"No evaluation set at {path}.\n")
         return EXIT_INVALID
+    encoder = open_encoder(hub.settings)
     with tempfile.TemporaryDirectory(prefix="hubmatch-eval-") as workdir:
-        report = evaluate(
-            EvalSet.load(path), open_encoder(hub.settings), Path(workdir), hub.settings.reference_dir
+        out.write(
+            evaluate(
+                EvalSet.load(path), encoder, Path(workdir) / "set", hub.settings.reference_dir
+            ).markdown()
         )
-    out.write(report.markdown() + "\n")
+        out.write("\n\n")
+        if not args.file and (folder / "public_corpus.json").exists():
+            corpus = evaluate_corpus(
+                folder / "public_corpus.json", encoder, Path(workdir) / "corpus", hub.settings.reference_dir
+            )
+            out.write(corpus.markdown() + "\n\n")
+        if not args.file and (folder / "generalist_eval.json").exists():
+            generalists = evaluate_generalists(
+                folder / "generalist_eval.json", encoder, Path(workdir) / "demo", hub.settings.reference_dir
+            )
+            out.write(generalists.markdown() + "\n")
     return EXIT_OK
 
 

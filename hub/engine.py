@@ -147,7 +147,10 @@ class MatchingEngine:
         return len(new)
 
 
-def open_engine(hub: Hub, encoder: Encoder, progress: Progress | None = None) -> MatchingEngine:
+def open_engine(
+    hub: Hub, encoder: Encoder, progress: Progress | None = None, *, sentences: bool = True
+) -> MatchingEngine:
+    """The engine over ``hub``, refreshed (see ``MatchingEngine.refresh``)."""
     engine = MatchingEngine(hub=hub, encoder=encoder, settings=match_settings(hub.settings))
-    engine.refresh(progress)
+    engine.refresh(progress, sentences=sentences)
     return engine

@@ -4,8 +4,8 @@ Two rules shape a page of ten:
 - **near-copies**: two listings whose texts are near-identical (cosine >= ``near_copy``)
   never share a result; the lower one is left off and named on the card of the one shown;
 - **caps with a bounded penalty**: an item that would be the fourth of its region or the
-  fifth of its primary sector on the page loses ``diversity_margin`` of score while it is
-  being placed. An item can therefore only be passed by items within that margin of its
+  fifth of its primary sector on the page loses half of ``diversity_margin`` of score per cap
+  it breaks while it is being placed. An item can therefore only be passed by items within that margin of its
   score: a clearly better fit is never pushed below a clearly worse one, however
   concentrated the listings are (91 of 96 real startups sit in Almaty or Astana). The
   card of an item placed lower says so.
@@ -51,12 +51,12 @@ def diversify(
             per_sector = Counter(int(sectors[c]) for c in current)
             over = np.array(
                 [
-                    per_region[int(regions[c])] >= s.max_per_region
-                    or per_sector[int(sectors[c])] >= s.max_per_sector
+                    (per_region[int(regions[c])] >= s.max_per_region)
+                    + (per_sector[int(sectors[c])] >= s.max_per_sector)
                     for c in remaining
                 ]
             )
-            adjusted = adjusted - s.diversity_margin * over  # one bounded penalty, whatever is over
+            adjusted = adjusted - s.diversity_margin / 2 * over  # half the margin per cap: at most all of it
         pick = remaining[int(np.argmax(adjusted))]  # the first of equals: rank order decides ties
         remaining.remove(pick)
         page.chosen.append(pick)

@@ -16,6 +16,7 @@ query's similarities are read against that query's own distribution over the cor
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 KAZAKH_STEM = 6  # Kazakh has no Snowball stemmer: its suffixes follow the root, so keep a prefix
 SAMPLE_SIZE = 2048
 MIN_SD = 1e-3
+PRIOR_MEAN, PRIOR_SD, PRIOR_WEIGHT = 0.1, 0.1, 20
 
 
 def text_language(text: str) -> str:
@@ -120,7 +122,13 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class QueryScale:
-    """One query's dense similarity distribution over its corpus (a fixed sample)."""
+    """One query's dense similarity distribution over its corpus (a fixed sample).
+
+    A small corpus says little about a query's typical similarity, so the sample's mean and
+    variance are pooled with a prior worth ``PRIOR_WEIGHT`` texts (unrelated texts sit near
+    cosine ``PRIOR_MEAN`` with spread ``PRIOR_SD`` for the bundled encoders); from a few hundred
+    listings on, the corpus decides.
+    """
 
     mean: float
     sd: float
@@ -128,10 +136,13 @@ class QueryScale:
     @classmethod
     def of(cls, query: np.ndarray, sample: np.ndarray) -> QueryScale:
         """``sample`` (m, d) unit vectors of the corpus; ``query`` (d,) unit vector."""
-        if len(sample) < 2:
-            return cls(0.0, 1.0)
-        cosine = sample @ query
-        return cls(float(cosine.mean()), max(float(cosine.std()), MIN_SD))
+        cosine = sample @ query if len(sample) else np.empty(0)
+        n, k = len(cosine), PRIOR_WEIGHT
+        m = float(cosine.mean()) if n else PRIOR_MEAN
+        v = float(cosine.var()) if n else PRIOR_SD**2
+        mean = (n * m + k * PRIOR_MEAN) / (n + k)
+        var = (n * (v + (m - mean) ** 2) + k * (PRIOR_SD**2 + (PRIOR_MEAN - mean) ** 2)) / (n + k)
+        return cls(mean, max(math.sqrt(var), MIN_SD))
 
     def z(self, cosine: np.ndarray | float) -> np.ndarray:
         return (np.asarray(cosine, dtype=np.float64) - self.mean) / self.sd

@@ -12,7 +12,16 @@ import pytest
 from embeddings.index import VectorIndex
 from hub.catalog import InvestorCatalog, InvestorFacts, Places, ProjectCatalog, ProjectFacts
 from hub.i18n import MESSAGES
-from hub.matching import FACTORS, Matcher, MatchSettings, ProjectFilters, Weights, diversify
+from hub.matching import (
+    FACTORS,
+    Matcher,
+    MatchSettings,
+    ProjectFilters,
+    Weights,
+    diversify,
+    join_fields,
+    split_sentences,
+)
 from hub.reference import Reference
 from tests.fakes import FakeEncoder
 
@@ -104,6 +113,11 @@ def make_matcher(
 ON_TOPIC = "Electric buses and a depot with overnight charging for city transit. Ticketing included here."
 
 
+def variant(n: int) -> str:
+    """ON_TOPIC with words of its own: about as relevant, but not a near-copy of another."""
+    return f"{ON_TOPIC} Lot{n} phase{n} site{n} batch{n}."
+
+
 def test_each_hard_constraint_keeps_a_misfit_out(reference: Reference) -> None:
     fits = project(10)
     misfits = {
@@ -131,7 +145,8 @@ def test_the_ticket_tolerance_admits_an_ask_just_outside_the_range(reference: Re
 def test_a_named_region_and_a_whole_country_both_count_as_covered(reference: Reference) -> None:
     named = project(30, country="KG", region="KG-GB")
     country = project(31, region="KZ-55")
-    result = make_matcher(reference, [(named, ON_TOPIC), (country, ON_TOPIC)]).projects_for_investor(1)
+    rows = [(named, variant(1)), (country, variant(2))]
+    result = make_matcher(reference, rows).projects_for_investor(1)
     fits = {m.id: m.factors["region"] for m in result.items}
     assert set(fits) == {30, 31} and fits[30] > fits[31]
 
@@ -182,24 +197,109 @@ def test_why_not_higher_explains_a_project_that_fails_a_constraint(reference: Re
     assert "Fails: stage Mature is not among Seed, Early" in match.explanation()
 
 
-def test_no_single_region_fills_the_top_ten_when_others_qualify(reference: Reference) -> None:
-    same_region = [(project(100 + n, region="KZ-71"), ON_TOPIC) for n in range(12)]
-    elsewhere = [
-        (project(200 + n, region=r), ON_TOPIC + " x" * (n + 1)) for n, r in enumerate(["KZ-55", "KZ-39"])
-    ]
+def test_no_single_region_fills_the_top_ten_when_others_fit_about_as_well(reference: Reference) -> None:
+    same_region = [(project(100 + n, region="KZ-71"), variant(n)) for n in range(12)]
+    elsewhere = [(project(200 + n, region=r), variant(50 + n)) for n, r in enumerate(["KZ-55", "KZ-39"])]
     result = make_matcher(reference, same_region + elsewhere).projects_for_investor(1, top=10)
     groups = [m.id // 100 for m in result.items]
     assert {200, 201} <= {m.id for m in result.items}  # both other regions get a place …
     assert groups.count(1) == 8  # … and Astana fills the rest rather than leaving slots empty
-    assert any(m.moved_for_diversity for m in result.items)
+    moved = [m for m in result.items if m.moved_for_diversity]
+    assert moved and all(m.passed_over > 0 for m in moved)
+    assert "Placed below" in moved[0].explanation()
 
 
-def test_diversify_prefers_variety_but_never_drops_below_the_requested_count() -> None:
+def test_the_variety_penalty_never_buries_a_clearly_better_fit(reference: Reference) -> None:
+    # listings concentrated in one city, as real startup lists are: the clear fits stay on top
+    astana = [(project(100 + n, region="KZ-71"), variant(n)) for n in range(6)]
+    weak = [(project(300, region="KZ-55"), "A bakery with sourdough bread and pastries. Buses nearby.")]
+    result = make_matcher(reference, astana + weak).projects_for_investor(1, top=7)
+    ids = [m.id for m in result.items]
+    assert ids[-1] == 300 and set(ids[:6]) == {100 + n for n in range(6)}
+    assert result.items[5].score - result.items[6].score > MatchSettings().diversity_margin
+
+
+def test_diversify_prefers_variety_within_the_margin_and_never_drops_below_the_requested_count() -> None:
     regions = np.array([0, 0, 0, 0, 0, 1])
     sectors = np.zeros(6, dtype=int)
-    chosen, moved = diversify([0, 1, 2, 3, 4, 5], regions, sectors, 6, MatchSettings(max_per_region=2))
-    assert chosen[:3] == [0, 1, 5] and len(chosen) == 6
-    assert moved == {2, 3, 4}
+    close = np.array([0.90, 0.89, 0.875, 0.87, 0.865, 0.865])
+    page = diversify(close, 6, MatchSettings(max_per_region=2), regions=regions, sectors=sectors)
+    assert page.chosen[:3] == [0, 1, 5] and len(page.chosen) == 6
+    assert set(page.passed_over) == {2, 3, 4}
+    apart = np.array([0.90, 0.89, 0.88, 0.87, 0.86, 0.50])  # the other region fits clearly worse
+    page = diversify(apart, 6, MatchSettings(max_per_region=2), regions=regions, sectors=sectors)
+    assert page.chosen == [0, 1, 2, 3, 4, 5] and not page.passed_over
+
+
+def test_a_page_never_shows_two_near_copies_and_names_the_one_left_off(reference: Reference) -> None:
+    rows = [(project(1), ON_TOPIC), (project(2, region="KZ-55"), ON_TOPIC), (project(3), variant(3))]
+    result = make_matcher(reference, rows).projects_for_investor(1, top=10)
+    shown = [m.id for m in result.items]
+    assert len(shown) == 2 and 3 in shown and len({1, 2} & set(shown)) == 1
+    kept = next(m for m in result.items if m.id in (1, 2))
+    assert kept.near_copies == ("P-2",) if kept.id == 1 else ("P-1",)
+    assert "Near-identical" in kept.explanation()
+
+
+def test_a_generalist_investors_thesis_decides_its_top_match(reference: Reference) -> None:
+    everything = replace(
+        INVESTOR,
+        id=5,
+        sectors=tuple(sorted(reference.sectors)),
+        excluded_sectors=(),
+        regions=(),
+        countries=("KZ", "UZ", "KG", "TJ", "TM", "RU"),
+        stages=("idea", "seed", "early", "growth", "expansion", "mature"),
+        instruments=("equity", "debt", "mezzanine", "ppp", "grant"),
+        ticket_min_usd=100_000,
+        ticket_max_usd=100_000_000,
+    )
+    thesis = "We finance cold storage warehouses for fruit exporters."
+    rows = [
+        (project(1, sectors=("healthcare",)), "A diagnostic imaging centre with MRI and CT scanners for the city."),
+        (project(2, sectors=("ict",), region="KZ-71"), "A Tier III cloud data centre with colocation racks."),
+        (project(3, sectors=("logistics",), country="UZ", region="UZ-FA"),
+         "Cold storage warehouses where fruit exporters keep apricots and grapes before shipping."),
+        (project(4, sectors=("public_transport",)), ON_TOPIC),
+    ]  # fmt: skip
+    matcher = make_matcher(reference, rows, investors=[(everything, thesis)])
+    assert matcher.projects_for_investor(5, top=4).items[0].id == 3
+
+
+def test_only_sentences_that_stand_out_are_quoted(reference: Reference) -> None:
+    unrelated = (
+        "A bakery opens downtown for commuters. Sourdough loaves and pastries are baked every morning."
+    )
+    matcher = make_matcher(reference, [(project(60), unrelated), (project(61), ON_TOPIC)])
+    found = {m.id: m for m in matcher.projects_for_investor(1).items}
+    assert found[61].evidence and not found[60].evidence
+    assert "No single sentence stands out" in found[60].explanation()
+
+
+def test_free_text_search_shows_only_relevant_results(reference: Reference) -> None:
+    rows = [
+        (project(1), ON_TOPIC),
+        (project(2), "A bakery with sourdough bread and pastries. Nothing else here."),
+    ]
+    matcher = make_matcher(reference, rows)
+    result = matcher.search_projects("electric buses depot charging", top=10)
+    assert [m.id for m in result.items] == [1]
+    assert result.below_floor == 1 and "relevant enough" in result.note.render()
+    assert not matcher.search_projects("quantum chromodynamics lattice", top=10).items
+
+
+def test_unknown_stage_instruments_and_ask_pass_are_said_and_lower_confidence(reference: Reference) -> None:
+    thin = project(70, stage=None, instruments=(), ask_usd=None)
+    matcher = make_matcher(reference, [(thin, ON_TOPIC), (project(71), variant(71))])
+    found = {m.id: m for m in matcher.projects_for_investor(1).items}
+    assert set(found) == {70, 71}
+    match = found[70]
+    assert set(match.unknown) == {"stage", "instrument", "ticket"} and match.passed
+    assert match.confidence < found[71].confidence == 1.0
+    words = match.explanation()
+    assert "stage unknown" in words and "instruments unknown" in words and "ask unknown" in words
+    assert "confidence" in words
+    assert match.factors["stage"] < found[71].factors["stage"]
 
 
 def test_filters_narrow_the_results(reference: Reference) -> None:
@@ -290,3 +390,19 @@ def test_a_filter_naming_a_code_no_longer_known_matches_nothing_instead_of_faili
     matcher = make_matcher(reference, [(project(1), ON_TOPIC)])
     assert ProjectFilters(regions=("KZ-35",)).mask(matcher.projects).tolist() == [True]
     assert ProjectFilters(regions=("XX-1",), sectors=("space",)).mask(matcher.projects).tolist() == [False]
+
+
+def test_sentences_split_where_a_stop_lacks_its_space_and_fields_keep_a_boundary() -> None:
+    pasted = "Salary advances for workers before payday.What is new: employers pay the fee, not staff."
+    assert split_sentences(pasted) == [
+        "Salary advances for workers before payday.",
+        "What is new: employers pay the fee, not staff.",
+    ]
+    assert split_sentences("Payments through kaspi.kz cost 2.5% per transfer for every merchant.") == [
+        "Payments through kaspi.kz cost 2.5% per transfer for every merchant."
+    ]
+    joined = join_fields(
+        "Mobile payroll app for small shops in Almaty", "It replaces paper payslips entirely."
+    )
+    assert joined == "Mobile payroll app for small shops in Almaty. It replaces paper payslips entirely."
+    assert len(split_sentences(joined)) == 2

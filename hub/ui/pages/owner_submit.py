@@ -8,10 +8,10 @@ import streamlit as st
 
 from hub.catalog import passport_facts
 from hub.curation import WorkflowError, move, save_passport
-from hub.passport import completeness, eligibility
 from hub.i18n import t
 from hub.indexing import passport_text
 from hub.models import utcnow
+from hub.passport import completeness, eligibility
 from hub.schemas import InvalidInput, ProjectIn, validate_project
 from hub.ui.components import start_passport
 from hub.ui.resources import get_hub, get_suggester, matcher, refresh_matcher
