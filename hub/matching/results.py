@@ -121,5 +121,6 @@ class MatchResult:
         if self.below_floor and len(self.items) < self.requested:
             return Text("explain.floor", {"found": len(self.items)})
         if len(self.items) < self.requested:
-            return Text("explain.fewer", {"found": len(self.items), "requested": self.requested})
+            found = len(self.items) + sum(len(m.near_copies) for m in self.items)
+            return Text("explain.fewer", {"found": found, "requested": self.requested})
         return None

@@ -68,7 +68,9 @@ def test_every_page_renders_without_error(app: AppTest, role: str, page: str, ti
 def test_explore_searches_by_meaning_and_filters(app: AppTest) -> None:
     app.switch_page(f"{PAGES}/explore.py").run()
     app.text_input(key="explore_query").input("solar power plant").run()
-    assert "project(s) shown" in _texts(app) and "Similarity to your search" in _texts(app)
+    texts = _texts(app)
+    assert "project(s) shown" in texts and ("Strong match for your search" in texts or "Relevant to" in texts)
+    assert "Similarity" not in texts  # no raw cosine for the public
     app.multiselect(key="explore_countries").set_value(["KG"]).run()
     captions = [c.value for c in app.caption if " · " in str(c.value)]
     assert captions and all("(KG)" in c for c in captions)
