@@ -232,5 +232,3 @@ def review_queue(session: Session, matcher: Matcher, reference: Reference) -> li
             )
         )
     return items
-
-
