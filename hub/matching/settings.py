@@ -46,8 +46,8 @@ class MatchSettings:
     # Text relevance: z-scores of the query's similarities against its own corpus distribution,
     # dense and lexical fused, squashed to [0, 1] by a logistic curve centred at ``text_centre``.
     lexical_weight: float = 0.5  # weight of the BM25 z-score beside the dense one (1.0)
-    text_centre: float = 1.5  # fused z at which the text factor is 0.5
-    text_scale: float = 0.8  # z per e-fold of the logistic curve
+    text_centre: float = 2.0  # fused z at which the text factor is 0.5
+    text_scale: float = 1.5  # z per e-fold of the logistic curve: wide, so that clear fits stay apart
     evidence_z: float = 2.0  # a sentence is quoted only this many sd above the query's mean
     search_floor: float = 0.5  # free-text search shows results of at least this relevance
     unknown_confidence: float = 0.15  # confidence lost for each unknown fact of a match

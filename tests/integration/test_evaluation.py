@@ -25,7 +25,7 @@ def test_the_evaluation_set_is_large_enough_and_bilingual() -> None:
     data = EvalSet.load(EVAL_SET)
     assert len(data.investors) >= 30 and len(data.projects) >= 150 and len(data.pairs) >= 50
     languages = {p["language"] for p in data.projects}
-    assert languages == {"en", "ru"}
+    assert {"en", "ru", "kk"} <= languages
 
 
 @pytest.mark.slow
