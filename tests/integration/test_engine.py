@@ -33,7 +33,9 @@ def test_every_demo_investor_gets_explained_matches_that_pass_the_constraints(en
         result = matcher.projects_for_investor(int(investor_id), top=10)
         with_results += bool(result.items)
         shown = len(result.items) + sum(len(m.near_copies) for m in result.items)
-        assert shown == min(10, result.passing)  # a near-copy left off is named on its twin's card
+        # never padded, never short while more pass; a near-copy left off is named on its twin's card
+        assert len(result.items) <= 10 and shown >= min(10, result.passing)
+        assert len(result.items) == 10 or shown == result.passing
         for match in result.items:
             assert match.passed and match.explanation()
     assert with_results >= 30

@@ -112,7 +112,8 @@ with tab_why:
     choice = st.selectbox(
         t("why.project"),
         [int(i) for i in projects.ids],
-        format_func=lambda i: projects.facts[projects.position(i)].title,
+        # the id tells apart listings of the same title (a resubmission, a chain's second site)
+        format_func=lambda i: "{0.title} ({0.external_id})".format(projects.facts[projects.position(i)]),
         index=None,
         key="why_project",
     )
