@@ -1,9 +1,17 @@
 """The deterministic demo data set: invented investors and project passports, labelled as demo.
 
 Project text comes from hand-written archetypes in ``data/demo/projects/*.json`` (distinct
-kinds of project per sector, in English and Russian) placed in real regions with their own
-figures; investor theses are composed from the pools in ``data/demo/investors.json``. The
-same seed always gives the same records, which go through the normal validation and import.
+kinds of project per sector, in English and Russian, some also in Kazakh) placed in real regions
+with their own figures. Each time an archetype is told again in the same language it opens with
+another of its alternative first sentences and leaves out another body sentence, so listings of
+the same kind of project read as different passports. A few submitted passports are deliberate
+resubmissions of published listings (marked with ``DUPLICATE_KEY``) for the curation queue's
+duplicate check. Investor theses are composed from the pools in ``data/demo/investors.json``,
+written in investors' own words rather than the archetypes'.
+
+Text choices draw from their own random streams, so the facts of a listing (place, stage,
+amounts, status) stay the same when the text pools change. The same seed always gives the same
+records, which go through the normal validation and import.
 """
 
 from __future__ import annotations
@@ -12,8 +20,9 @@ import json
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,8 +48,33 @@ INVESTORS_PER_TYPE = {
 }
 # Share of projects per country beyond the two every region gets.
 COUNTRY_WEIGHT = {"KZ": 0.50, "UZ": 0.17, "KG": 0.10, "TJ": 0.07, "TM": 0.04, "RU": 0.12}
-# Share of Russian-language passports per country (the rest are English).
+# Share of Russian-language passports per country (the rest are English, or Kazakh, see below).
 RUSSIAN_SHARE = {"KZ": 0.40, "UZ": 0.30, "KG": 0.40, "TJ": 0.30, "TM": 0.30, "RU": 0.90}
+# Chance that a listing in Kazakhstan whose archetype has a Kazakh text is written in Kazakh.
+# Each Kazakh text is told once only: the default encoder has most Kazakh letters outside its
+# vocabulary, so two Kazakh tellings of one archetype look near-identical to it (cosine > 0.95).
+KAZAKH_SHARE = 0.7
+# Share of investors covering Kazakhstan whose thesis is written in Kazakh.
+KAZAKH_THESIS_SHARE = 0.12
+# Administrative centres of Kazakhstan's regions in Kazakh (the reference data has capitals in
+# English and Russian only: RegionRef.capital("kk") gives the English name).
+KAZAKH_CAPITALS = {
+    "KZ-10": "Семей", "KZ-11": "Көкшетау", "KZ-15": "Ақтөбе", "KZ-19": "Қонаев", "KZ-23": "Атырау",
+    "KZ-27": "Орал", "KZ-31": "Тараз", "KZ-33": "Талдықорған", "KZ-35": "Қарағанды",
+    "KZ-39": "Қостанай", "KZ-43": "Қызылорда", "KZ-47": "Ақтау", "KZ-55": "Павлодар",
+    "KZ-59": "Петропавл", "KZ-61": "Түркістан", "KZ-62": "Жезқазған", "KZ-63": "Өскемен",
+    "KZ-71": "Астана", "KZ-75": "Алматы", "KZ-79": "Шымкент",
+}  # fmt: skip
+# Deliberate duplicates: submitted passports that resubmit a published listing of the same owner
+# in the same region, so the curation queue has real duplicates to catch. Each carries the
+# original's external id under DUPLICATE_KEY, a key the importer ignores (not a template column).
+DUPLICATE_KEY = "resubmission_of"
+DUPLICATE_COUNT = 4
+RESUBMISSION_NOTE = {
+    "en": "The cost estimate has been brought up to date since the first submission.",
+    "ru": "С момента первой подачи смета проекта обновлена.",
+    "kk": "Алғашқы өтінім берілгеннен бері жобаның сметасы жаңартылды.",
+}
 PROJECT_CURRENCIES = {
     "KZ": (("KZT", 0.55), ("USD", 0.45)),
     "UZ": (("UZS", 0.40), ("USD", 0.60)),
@@ -180,6 +214,67 @@ def _fill(template: str, values: dict[str, Any]) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
 
 
+def _place_values(region: RegionRef, country_name: str, language: str) -> dict[str, str]:
+    """Place names for an archetype's placeholders; Kazakh texts also get locative and genitive
+    forms ("Қарағанды облысында", "Қарағанды қаласының"), since Kazakh inflects the name."""
+    if language != "kk":
+        return {"region": region.name(language), "city": region.capital(language), "country": country_name}
+    city = KAZAKH_CAPITALS[region.code]
+    name = region.name("kk")
+    stem, noun = (name.removesuffix(" облысы"), "облысы") if name.endswith(" облысы") else (name, "қаласы")
+    return {
+        "region": name,
+        "region_loc": f"{stem} {noun}нда",
+        "region_gen": f"{stem} {noun}ның",
+        "city": city,
+        "city_loc": f"{city} қаласында",
+        "city_gen": f"{city} қаласының",
+        "country": country_name,
+    }
+
+
+def _tell(
+    text: dict[str, Any],
+    extras: list[str],
+    values: dict[str, Any],
+    *,
+    figures: set[str],
+    turn: int,
+    offset: int,
+) -> str:
+    """An archetype's description as its ``turn``-th listing in this language tells it.
+
+    Successive turns open with another of the alternative first sentences and leave out another
+    body sentence (two once the openings come round again, so that listings sharing an opening
+    share as little of the body as possible); ``offset`` varies where the rotation starts. A body
+    sentence repeating one of the archetype's ``figures`` that the opening already gives is left
+    out too. The body keeps its order, which is the order its facts build on.
+    """
+    openings = [text["description"][0], *text.get("openings", [])]
+    body = text["description"][1:]
+    step = offset + turn
+    opening = openings[step % len(openings)]
+    left_out = {step % len(body)}
+    if turn >= len(openings):
+        left_out.add((step + 1) % len(body))
+    given = figures & set(PLACEHOLDER.findall(opening))
+    left_out |= {i for i, s in enumerate(body) if given & set(PLACEHOLDER.findall(s))}
+    kept = [s for i, s in enumerate(body) if i not in left_out]
+    return " ".join(_fill(s, values) for s in [opening, *kept, *extras])
+
+
+def _fresh_extras(words: random.Random, drawn: list[str], pool: list[str], used: set[str]) -> list[str]:
+    """The drawn extra sentences, each one that an earlier listing of the same archetype in the same
+    language already used swapped for an unused one while any are left; ``used`` is updated."""
+    fresh = [s for s in pool if s not in used and s not in drawn]
+    chosen = []
+    for sentence in drawn:
+        kept = fresh.pop(words.randrange(len(fresh))) if sentence in used and fresh else sentence
+        chosen.append(kept)
+        used.add(kept)
+    return chosen
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -236,7 +331,53 @@ def _aifc(rng: random.Random, country: str, green: bool, number: int) -> tuple[s
     return link, reference
 
 
-def _projects(rng: random.Random, reference: Reference, archetypes: dict[str, dict[str, Any]]) -> list[dict]:
+@dataclass
+class _Texts:
+    """The text choices of the listings, drawn from their own random stream ``words``."""
+
+    words: random.Random
+    turns: Counter[tuple[str, str]] = field(default_factory=Counter)  # (archetype, language) -> told
+    offsets: dict[tuple[str, str], int] = field(default_factory=dict)
+    used_extras: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    told_in_kazakh: set[str] = field(default_factory=set)
+
+    def in_kazakh(self, archetype: dict[str, Any], country: str) -> bool:
+        """Whether this listing tells the archetype's Kazakh text: only in Kazakhstan, by chance,
+        and once per archetype."""
+        if "kk" not in archetype or country != "KZ" or archetype["key"] in self.told_in_kazakh:
+            return False
+        if self.words.random() >= KAZAKH_SHARE:
+            return False
+        self.told_in_kazakh.add(archetype["key"])
+        return True
+
+    def describe(
+        self,
+        archetype: dict[str, Any],
+        language: str,
+        values: dict[str, Any],
+        drawn: list[str],
+        extras: list[str],
+    ) -> str:
+        """The listing's description; ``drawn`` are the extra sentences its facts stream drew."""
+        combo = (archetype["key"], language)
+        chosen = _fresh_extras(self.words, drawn, extras, self.used_extras.setdefault(combo, set()))
+        description = _tell(
+            archetype[language],
+            chosen,
+            values,
+            figures=set(archetype.get("numbers", {})),
+            turn=self.turns[combo],
+            offset=self.offsets.setdefault(combo, self.words.randrange(60)),
+        )
+        self.turns[combo] += 1
+        return description
+
+
+def _projects(
+    rng: random.Random, words: random.Random, reference: Reference, archetypes: dict[str, dict[str, Any]]
+) -> list[dict]:
+    """The demo listings: ``rng`` draws their facts, ``words`` their text choices."""
     pool = [(sector, a) for sector, data in sorted(archetypes.items()) for a in data["archetypes"]]
     plan: list[tuple[str, dict[str, Any]]] = []
     while len(plan) < PROJECT_COUNT:
@@ -246,22 +387,25 @@ def _projects(rng: random.Random, reference: Reference, archetypes: dict[str, di
     regions = _region_plan(rng, reference, PROJECT_COUNT)
     used_names: set[str] = set()
     owners: list[tuple[str, str, str]] = []  # (name, email, country) to reuse for repeat owners
+    texts = _Texts(words)
     records = []
     for number, ((sector, archetype), region) in enumerate(
         zip(plan[:PROJECT_COUNT], regions, strict=True), start=1
     ):
         country = reference.countries[region.country]
         language = "ru" if rng.random() < RUSSIAN_SHARE[region.country] else "en"
-        values: dict[str, Any] = {
-            "region": region.name(language),
-            "city": region.capital(language),
-            "country": country.short_name(language),
-        }
+        kazakh = texts.in_kazakh(archetype, region.country)
+        told = "kk" if kazakh else language
+        values: dict[str, Any] = _place_values(region, country.short_name(told), told)
         for key, (low, high) in archetype.get("numbers", {}).items():
             values[key] = rng.randint(low, high)
+        extras = archetypes[sector]["extras"]
+        drawn = rng.sample(extras[language], k=rng.randint(1, 2))
+        if kazakh:
+            drawn = words.sample(extras["kk"], k=len(drawn))
+        language = told
         text = archetype[language]
-        extras = rng.sample(archetypes[sector]["extras"][language], k=rng.randint(1, 2))
-        description = " ".join(_fill(s, values) for s in [*text["description"], *extras])
+        description = texts.describe(archetype, language, values, drawn, extras[language])
         stage = rng.choice(archetype["stages"])
         instruments = rng.sample(archetype["instruments"], k=rng.randint(1, len(archetype["instruments"])))
         currency = _pick(rng, PROJECT_CURRENCIES[region.country])
@@ -312,7 +456,29 @@ def _projects(rng: random.Random, reference: Reference, archetypes: dict[str, di
                 else None,
             }
         )
+    _resubmit(words, records)
     return records
+
+
+def _resubmit(words: random.Random, records: list[dict]) -> None:
+    """Turn a few queued passports into resubmissions of published listings by the same owner in
+    the same region: the same text with an updated estimate. They keep their id and status."""
+    queued = [i for i, r in enumerate(records) if r["status"] in ("submitted", "in_review")]
+    published = [r for r in records if r["status"] == "published"]
+    for slot, original in zip(
+        sorted(words.sample(queued, k=DUPLICATE_COUNT)),
+        words.sample(published, k=DUPLICATE_COUNT),
+        strict=True,
+    ):
+        note = RESUBMISSION_NOTE[original["language"]]
+        records[slot] = {
+            **original,
+            "external_id": records[slot]["external_id"],
+            "status": records[slot]["status"],
+            "description": f"{original['description']} {note}",
+            "total_cost": _round_amount(float(original["total_cost"]) * 1.08),
+            DUPLICATE_KEY: original["external_id"],
+        }
 
 
 # --- investors -----------------------------------------------------------------------------------
@@ -335,11 +501,14 @@ def _coverage_names(codes: list[str], reference: Reference, language: str) -> st
     ]  # fmt: skip
     if len(names) == 1:
         return names[0]
-    joiner = " и " if language == "ru" else " and "
+    joiner = {"ru": " и ", "kk": " және "}.get(language, " and ")
     return ", ".join(names[:-1]) + joiner + names[-1]
 
 
-def _investors(rng: random.Random, reference: Reference, pools: dict[str, Any]) -> list[dict]:
+def _investors(
+    rng: random.Random, words: random.Random, reference: Reference, pools: dict[str, Any]
+) -> list[dict]:
+    """The demo investors: ``rng`` draws their facts, ``words`` their theses."""
     sector_slugs = sorted(reference.sectors)
     records = []
     number = 0
@@ -373,17 +542,21 @@ def _investors(rng: random.Random, reference: Reference, pools: dict[str, Any]) 
             ticket_max = _round_amount(
                 float(reference.fx.from_usd(Decimal(int(_log_uniform(rng, low_max, high_max))), currency))
             )
+            kazakh = any(c.startswith("KZ") for c in coverage) and words.random() < KAZAKH_THESIS_SHARE
             thesis = _thesis(
-                rng,
+                words,
                 pools,
                 kind=kind,
                 sectors=sectors,
                 excluded=excluded,
                 coverage=coverage,
                 reference=reference,
-                language=language,
+                language="kk" if kazakh else language,
             )
             green = any(reference.sectors[s].green for s in sectors)
+            esg = kind == "dfi" or rng.random() < (0.6 if green else 0.25)
+            aifc = rng.random() < (0.45 if "KZ" in "".join(coverage) else 0.15)
+            languages = ["ru", "en"] if language == "ru" else (["en", "ru"] if rng.random() < 0.6 else ["en"])
             records.append(
                 {
                     "external_id": f"DEMO-I-{number:04d}",
@@ -398,12 +571,10 @@ def _investors(rng: random.Random, reference: Reference, pools: dict[str, Any]) 
                     "ticket_min": ticket_min,
                     "ticket_max": max(ticket_max, ticket_min),
                     "currency": currency,
-                    "esg_mandate": kind == "dfi" or rng.random() < (0.6 if green else 0.25),
-                    "aifc_participant": rng.random() < (0.45 if "KZ" in "".join(coverage) else 0.15),
+                    "esg_mandate": esg,
+                    "aifc_participant": aifc,
                     "contact_email": f"deals@{_slug(name)}.example",
-                    "language": ["ru", "en"]
-                    if language == "ru"
-                    else (["en", "ru"] if rng.random() < 0.6 else ["en"]),
+                    "language": ["kk", "ru"] if kazakh else languages,
                     "active": rng.random() > 0.04,
                 }
             )
@@ -438,8 +609,8 @@ def build_demo(reference: Reference, folder: Path, seed: int) -> DemoData:
     """The demo investors and projects as template records (see hub.importing)."""
     archetypes = load_archetypes(folder)
     pools = json.loads((folder / "demo" / "investors.json").read_text(encoding="utf-8"))
-    investors = _investors(random.Random(seed), reference, pools)
-    projects = _projects(random.Random(seed + 1), reference, archetypes)
+    investors = _investors(random.Random(seed), random.Random(f"{seed}:theses"), reference, pools)
+    projects = _projects(random.Random(seed + 1), random.Random(f"{seed}:texts"), reference, archetypes)
     return DemoData(investors=investors, projects=projects)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from hub.config import PROJECT_ROOT
-from hub.demo import DEMO_LABEL, DemoData, build_demo
+from hub.demo import DEMO_LABEL, DUPLICATE_KEY, KAZAKH_CAPITALS, DemoData, build_demo
 from hub.reference import Reference
 from hub.schemas import InvalidInput, validate_investor, validate_project
 
@@ -53,6 +53,39 @@ def test_descriptions_are_varied_prose_not_one_template(demo: DemoData) -> None:
     assert max(first_sentences.values()) <= 12
     theses = [i["thesis"] for i in demo.investors]
     assert len(set(theses)) == len(theses)
+
+
+def test_nine_in_ten_descriptions_open_with_their_own_first_80_characters(demo: DemoData) -> None:
+    openings = [p["description"][:80] for p in demo.projects]
+    assert len(set(openings)) / len(openings) >= 0.90
+
+
+def test_some_listings_and_theses_are_in_kazakh_and_name_their_places_in_kazakh(demo: DemoData) -> None:
+    listings = [p for p in demo.projects if p["language"] == "kk"]
+    theses = [i for i in demo.investors if i["language"][0] == "kk"]
+    assert len(listings) / len(demo.projects) >= 0.05
+    assert len(theses) >= 5
+    assert {p["country"] for p in listings} == {"KZ"}
+    assert all(any(code.startswith("KZ") for code in i["regions"]) for i in theses)
+    assert all(p["city"] == KAZAKH_CAPITALS[p["region"]] for p in listings)
+    # Kazakh, not Russian: every text uses letters that only the Kazakh alphabet has
+    texts = [f"{p['title']} {p['summary']} {p['description']}" for p in listings]
+    texts += [i["thesis"] for i in theses]
+    assert all(set("әғқңөұүһі") & set(text.lower()) for text in texts)
+    assert not any("{" in text for text in texts)  # every placeholder was filled
+
+
+def test_deliberate_duplicates_resubmit_a_published_listing_of_the_same_owner_in_the_same_region(
+    demo: DemoData,
+) -> None:
+    by_id = {p["external_id"]: p for p in demo.projects}
+    resubmissions = [p for p in demo.projects if DUPLICATE_KEY in p]
+    assert 2 <= len(resubmissions) <= 6  # a few, for the curation queue's duplicate check
+    for copy in resubmissions:
+        original = by_id[copy[DUPLICATE_KEY]]
+        assert original["status"] == "published" and copy["status"] in ("submitted", "in_review")
+        same = ("owner_email", "region", "title", "language", "sectors")
+        assert [copy[k] for k in same] == [original[k] for k in same]
 
 
 def test_tickets_are_realistic_per_investor_type(demo: DemoData, reference: Reference) -> None:
