@@ -170,10 +170,27 @@ def relevance(fused_z: np.ndarray, centre: float, scale: float) -> np.ndarray:
 
 
 def fuse(
-    dense: np.ndarray, lexical: np.ndarray | None, same_language: np.ndarray, weight: float
+    dense: np.ndarray,
+    lexical: np.ndarray | None,
+    same_language: np.ndarray,
+    weight: float,
+    *,
+    peers: int = 20,
 ) -> np.ndarray:
-    """(z_dense + weight * z_lexical) / (1 + weight); where the languages differ, z_lexical := z_dense."""
+    """(z_dense + weight * z_lexical) / (1 + weight) of each candidate.
+
+    A candidate in another language than the query cannot share its words. Its lexical z is
+    imputed as its dense z plus the mean lexical excess (z_lexical - z_dense) of the ``peers``
+    same-language candidates nearest the query in meaning: it gets the word credit that the
+    best listings in the query's language earn, so BM25 neither buries nor lifts the others.
+    """
     if lexical is None or weight <= 0:
         return dense
-    lexical = np.where(same_language, lexical, dense)
+    if same_language.any() and not same_language.all():
+        own = np.flatnonzero(same_language)
+        closest = own[np.argsort(-dense[own], kind="stable")[:peers]]
+        excess = float(np.mean(lexical[closest] - dense[closest]))
+        lexical = np.where(same_language, lexical, dense + excess)
+    elif not same_language.any():
+        lexical = dense
     return (dense + weight * lexical) / (1.0 + weight)
