@@ -9,7 +9,7 @@ from hub.matching.text import Lexicon, QueryScale, fuse, relevance, text_languag
 
 
 def test_words_are_stemmed_in_english_and_russian_and_stop_words_dropped() -> None:
-    assert tokens("The electric buses of the city") == tokens("electric bus city")[:1] + ["buse", "citi"]
+    assert tokens("The electric buses of the city") == ["electr", "buse", "citi"]
     assert tokens("Электробусы для городов") == tokens("электробус городам")
 
 
