@@ -4,8 +4,10 @@ Two rules shape a page of ten:
 - **near-copies**: two listings whose texts are near-identical (cosine >= ``near_copy``)
   never share a result; the lower one is left off and named on the card of the one shown;
 - **caps with a bounded penalty**: an item that would be the fourth of its region or the
-  fifth of its primary sector on the page loses half of ``diversity_margin`` of score per cap
-  it breaks while it is being placed. An item can therefore only be passed by items within that margin of its
+  fifth of its primary sector on the page, or whose text is close (cosine >= ``similar_text``)
+  to one already on it (the same kind of project elsewhere), loses half of
+  ``diversity_margin`` of score per rule it breaks, never more than the margin, while it is
+  being placed. An item can therefore only be passed by items within that margin of its
   score: a clearly better fit is never pushed below a clearly worse one, however
   concentrated the listings are (91 of 96 real startups sit in Almaty or Astana). The
   card of an item placed lower says so.
@@ -46,17 +48,17 @@ def diversify(
     while remaining and len(page.chosen) < top:
         current = page.chosen[len(page.chosen) - len(page.chosen) % 10 :]
         adjusted = np.asarray(scores, dtype=np.float64)[remaining]
+        over = np.zeros(len(remaining))
         if regions is not None and sectors is not None:
             per_region = Counter(int(regions[c]) for c in current)
             per_sector = Counter(int(sectors[c]) for c in current)
-            over = np.array(
-                [
-                    (per_region[int(regions[c])] >= s.max_per_region)
-                    + (per_sector[int(sectors[c])] >= s.max_per_sector)
-                    for c in remaining
-                ]
-            )
-            adjusted = adjusted - s.diversity_margin / 2 * over  # half the margin per cap: at most all of it
+            over += [per_region[int(regions[c])] >= s.max_per_region for c in remaining]
+            over += [per_sector[int(sectors[c])] >= s.max_per_sector for c in remaining]
+        if vectors is not None and current:
+            closeness = (vectors[remaining] @ vectors[current].T).max(axis=1)
+            over += closeness >= s.similar_text
+        # half the margin per rule broken, never more than the margin in all
+        adjusted = adjusted - np.minimum(s.diversity_margin, s.diversity_margin / 2 * over)
         pick = remaining[int(np.argmax(adjusted))]  # the first of equals: rank order decides ties
         remaining.remove(pick)
         page.chosen.append(pick)

@@ -40,6 +40,7 @@ class MatchSettings:
     max_per_sector: int = 4  # … and this many of one primary sector
     diversity_margin: float = 0.03  # … but never at a cost above this much score (see diversity)
     near_copy: float = 0.92  # texts at least this close (cosine) never share a page
+    similar_text: float = 0.80  # texts this close count against variety, like a full region
     candidate_pool: int = 200  # candidates scored in full (by meaning and by words each)
     freshness_half_life_days: float = 180.0
     evidence_sentences: int = 2

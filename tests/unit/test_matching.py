@@ -406,3 +406,12 @@ def test_sentences_split_where_a_stop_lacks_its_space_and_fields_keep_a_boundary
     )
     assert joined == "Mobile payroll app for small shops in Almaty. It replaces paper payslips entirely."
     assert len(split_sentences(joined)) == 2
+
+
+def test_the_same_kind_of_project_twice_gives_way_to_a_near_equal_other_kind() -> None:
+    angle = np.arccos(0.85)  # two data centres in two cities: close texts, not copies
+    vectors = np.array([[1.0, 0.0, 0.0], [np.cos(angle), np.sin(angle), 0.0], [0.0, 0.0, 1.0]])
+    page = diversify(np.array([0.90, 0.89, 0.88]), 3, MatchSettings(), vectors=vectors)
+    assert page.chosen == [0, 2, 1] and page.passed_over == {1: 1}
+    far_behind = diversify(np.array([0.90, 0.89, 0.70]), 3, MatchSettings(), vectors=vectors)
+    assert far_behind.chosen == [0, 1, 2]  # a clearly worse fit is not lifted for variety
