@@ -115,7 +115,10 @@ ON_TOPIC = "Electric buses and a depot with overnight charging for city transit.
 
 def variant(n: int) -> str:
     """ON_TOPIC with words of its own: about as relevant, but not a near-copy of another."""
-    return f"{ON_TOPIC} Lot{n} phase{n} site{n} batch{n}."
+    return f"{ON_TOPIC} " + " ".join(
+        f"{word}{n}"
+        for word in ("lot", "phase", "site", "batch", "plot", "unit", "zone", "block", "wing", "bay")
+    )
 
 
 def test_each_hard_constraint_keeps_a_misfit_out(reference: Reference) -> None:
