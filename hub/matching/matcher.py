@@ -80,7 +80,7 @@ class Matcher:
     # (index, catalog) -> (index revision, catalog position of each index row, rows in catalog order?)
     _aligned: dict[tuple[int, int], tuple[int, np.ndarray, bool]] = field(default_factory=dict, repr=False)
     _samples: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict, repr=False)
-    _thesis_languages: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _thesis_languages: np.ndarray | None = field(default=None, repr=False)  # of ``investors``
 
     # --- alignment of index rows with catalog rows --------------------------------------
 
@@ -173,17 +173,15 @@ class Matcher:
         return Candidates(positions, cosine, relevance(fused, s.text_centre, s.text_scale), scale)
 
     def _languages(self, catalog: Catalog) -> np.ndarray:
-        """The language code of each catalog row's text (projects say; theses are detected)."""
+        """The language code of each catalog row's text (projects say; theses are read once)."""
         if isinstance(catalog, ProjectCatalog):
             return catalog.language
-        cached = self._thesis_languages.get(id(catalog))
-        if cached is None or len(cached) != len(catalog):
+        if self._thesis_languages is None or len(self._thesis_languages) != len(catalog):
             texts = self.texts.investor_texts([int(i) for i in catalog.ids])
-            cached = np.array(
+            self._thesis_languages = np.array(
                 [LANGUAGES.index(text_language(texts.get(int(i), ""))) for i in catalog.ids], dtype=np.int8
             )
-            self._thesis_languages[id(catalog)] = cached
-        return cached
+        return self._thesis_languages
 
     # --- evidence -----------------------------------------------------------------------
 
