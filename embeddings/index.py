@@ -133,6 +133,11 @@ class VectorIndex:
     def vector(self, item: int) -> np.ndarray:
         return self._vectors[self._row[int(item)]]
 
+    def vectors(self, items: Sequence[int]) -> np.ndarray:
+        """The vectors of ``items``, (len(items), dimension), in that order."""
+        rows = np.fromiter((self._row[int(i)] for i in items), dtype=np.int64, count=len(items))
+        return self._vectors[rows]
+
     def live_vectors(self) -> np.ndarray:
         """The vectors of all live items, (len(self), dimension), in row order (a copy)."""
         return self._vectors[: self._size][self.alive]

@@ -40,37 +40,49 @@ def diversify(
     vectors: np.ndarray | None = None,
 ) -> Page:
     """Choose and order ``top`` of the candidates (index i has ``scores[i]``, ``regions[i]``,
-    ``sectors[i]`` and unit vector ``vectors[i]``); see the module docstring for the rules.
-    Without regions and sectors only the near-copy rule applies."""
-    order = [int(c) for c in np.argsort(-np.asarray(scores), kind="stable")]
-    remaining = list(order)
+    ``sectors[i]`` and unit vector ``vectors[i]``, (n, d)); see the module docstring for the
+    rules. Without regions and sectors the caps do not apply; without vectors the text rules
+    do not.
+
+    Only the candidates within ``diversity_margin`` of the best one left can take a slot, so
+    each slot weighs a few items with array operations, however long the candidate list.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")
+    remaining = order.copy()  # candidate indexes, best first
     page = Page()
-    while remaining and len(page.chosen) < top:
+    while len(remaining) and len(page.chosen) < top:
+        window = remaining[scores[remaining] >= scores[remaining[0]] - s.diversity_margin]
+        if vectors is not None and page.chosen:
+            closeness = vectors[window] @ vectors[page.chosen].T  # (window, chosen)
+            copied = closeness.max(axis=1) >= s.near_copy
+            if copied.any():
+                for c, row in zip(window[copied], closeness[copied], strict=True):
+                    page.near_copies.setdefault(page.chosen[int(row.argmax())], []).append(int(c))
+                remaining = remaining[~np.isin(remaining, window[copied])]
+                continue  # the window moves down past the copies
         current = page.chosen[len(page.chosen) - len(page.chosen) % 10 :]
-        adjusted = np.asarray(scores, dtype=np.float64)[remaining]
-        over = np.zeros(len(remaining))
-        if regions is not None and sectors is not None:
-            per_region = Counter(int(regions[c]) for c in current)
-            per_sector = Counter(int(sectors[c]) for c in current)
-            over += [per_region[int(regions[c])] >= s.max_per_region for c in remaining]
-            over += [per_sector[int(sectors[c])] >= s.max_per_sector for c in remaining]
+        over = np.zeros(len(window))
+        if regions is not None and sectors is not None and current:
+            full_regions = [
+                r for r, n in Counter(int(regions[c]) for c in current).items() if n >= s.max_per_region
+            ]
+            full_sectors = [
+                x for x, n in Counter(int(sectors[c]) for c in current).items() if n >= s.max_per_sector
+            ]
+            over += np.isin(regions[window], full_regions)
+            over += np.isin(sectors[window], full_sectors)
         if vectors is not None and current:
-            closeness = (vectors[remaining] @ vectors[current].T).max(axis=1)
-            over += closeness >= s.similar_text
+            over += (vectors[window] @ vectors[current].T).max(axis=1) >= s.similar_text
         # half the margin per rule broken, never more than the margin in all
-        adjusted = adjusted - np.minimum(s.diversity_margin, s.diversity_margin / 2 * over)
-        pick = remaining[int(np.argmax(adjusted))]  # the first of equals: rank order decides ties
-        remaining.remove(pick)
+        adjusted = scores[window] - np.minimum(s.diversity_margin, s.diversity_margin / 2 * over)
+        pick = int(window[int(np.argmax(adjusted))])  # the first of equals: rank order decides ties
+        remaining = remaining[remaining != pick]
         page.chosen.append(pick)
-        if vectors is not None and remaining:
-            closeness = vectors[remaining] @ vectors[pick]
-            copies = [c for c, cos in zip(remaining, closeness, strict=True) if cos >= s.near_copy]
-            if copies:
-                page.near_copies[pick] = copies
-                remaining = [c for c in remaining if c not in copies]
-    rank = {item: n for n, item in enumerate(order)}
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
     for j, c in enumerate(page.chosen):
-        above = sum(rank[x] > rank[c] for x in page.chosen[:j])
+        above = int(sum(rank[x] > rank[c] for x in page.chosen[:j]))
         if above:
             page.passed_over[c] = above
     return page

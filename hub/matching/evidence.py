@@ -9,6 +9,7 @@ stands out.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,7 +27,12 @@ MIN_SENTENCE = 25  # characters: shorter fragments say too little to quote
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text, for evidence; very short fragments are dropped."""
-    return [s.strip() for s in SENTENCE_END.split(text.strip()) if len(s.strip()) >= MIN_SENTENCE]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in SENTENCE_END.split(text.strip()) if len(s.strip()) >= MIN_SENTENCE)
 
 
 def join_fields(*fields: str | None) -> str:

@@ -127,9 +127,7 @@ class Matcher:
 
     def _vectors(self, index: VectorIndex, catalog: Catalog, positions: np.ndarray) -> np.ndarray:
         """(len(positions), d) unit vectors of catalog rows."""
-        if len(positions) == 0:
-            return np.empty((0, index.dimension), dtype=np.float32)
-        return np.stack([index.vector(int(catalog.ids[p])) for p in positions])
+        return index.vectors(catalog.ids[positions])
 
     # --- text relevance -----------------------------------------------------------------
 
@@ -152,11 +150,11 @@ class Matcher:
         lexical = None
         if lexicon is not None and query_text and len(lexicon) == len(catalog):
             lexical = lexical_z(lexicon.scores(query_text))
-            words = np.where(allowed & (lexical > 0), lexical, -np.inf)
-            take = min(pool, int(np.isfinite(words).sum()))
+            sharing = np.flatnonzero(allowed & (lexical > 0))  # allowed listings sharing its words
+            take = min(pool, len(sharing))
             if take:
-                best = np.argpartition(-words, take - 1)[:take]
-                extra = np.setdiff1d(best, positions, assume_unique=False)
+                best = sharing[np.argpartition(-lexical[sharing], take - 1)[:take]]
+                extra = np.setdiff1d(best, positions)
                 if len(extra):
                     positions = np.concatenate([positions, extra.astype(np.int64)])
                     cosine = np.concatenate(

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 
 WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
+LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
 KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 KAZAKH_STEM = 6  # Kazakh has no Snowball stemmer: its suffixes follow the root, so keep a prefix
@@ -37,11 +38,11 @@ PRIOR_MEAN, PRIOR_SD, PRIOR_WEIGHT = 0.1, 0.1, 20
 def text_language(text: str) -> str:
     """``en``, ``ru`` or ``kk`` by script: Latin is read as English, Cyrillic with Kazakh-only
     letters as Kazakh, other Cyrillic as Russian."""
-    letters = [c for c in text if c.isalpha()]
-    cyrillic = sum(bool(CYRILLIC.match(c)) for c in letters)
-    if not letters or cyrillic < len(letters) / 2:
+    letters = len(LETTER.findall(text))
+    cyrillic = len(CYRILLIC.findall(text))
+    if not letters or cyrillic < letters / 2:
         return "en"
-    kazakh = sum(bool(KAZAKH_LETTERS.match(c)) for c in letters)
+    kazakh = len(KAZAKH_LETTERS.findall(text))
     return "kk" if kazakh >= max(2, cyrillic // 100) else "ru"
 
 
