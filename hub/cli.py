@@ -187,7 +187,14 @@ def cmd_bench(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     import tempfile
 
-    from hub.evaluation import EvalSet, evaluate, evaluate_corpus, evaluate_generalists
+    from hub.evaluation import (
+        EvalSet,
+        beside_demo_markdown,
+        evaluate,
+        evaluate_beside_demo,
+        evaluate_corpus,
+        evaluate_generalists,
+    )
 
     folder = hub.settings.reference_dir / "eval"
     path = Path(args.file) if args.file else folder / "matching_eval.json"
@@ -207,6 +214,12 @@ def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
                 folder / "public_corpus.json", encoder, Path(workdir) / "corpus", hub.settings.reference_dir
             )
             out.write(corpus.markdown() + "\n\n")
+        if not args.file:
+            beside = evaluate_beside_demo(
+                EvalSet.load(path), encoder, Path(workdir) / "beside", hub.settings.reference_dir,
+                ("startup", "two_cities", "required_only"),
+            )  # fmt: skip
+            out.write(beside_demo_markdown(beside) + "\n\n")
         if not args.file and (folder / "generalist_eval.json").exists():
             generalists = evaluate_generalists(
                 folder / "generalist_eval.json", encoder, Path(workdir) / "demo", hub.settings.reference_dir

@@ -459,3 +459,70 @@ def evaluate_generalists(
     demo = sum(1 for e in loaded.external.values() if e.startswith("DEMO-"))
     loaded.close()
     return GeneralistReport(len(names), demo, top1, top3, by_language, encoder.name)
+
+
+# --- real-style listings beside the demo data -----------------------------------------------------
+
+
+@dataclass
+class BesideDemoReport:
+    group: str
+    investors: int
+    alone: float  # mean recall@10 of the relevant listings on the labelled set alone
+    beside: float  # the same with the demo listings loaded beside them
+    model: str
+
+    def line(self) -> str:
+        return f"| {self.group} ({self.investors}) | {self.alone:.3f} | {self.beside:.3f} |"
+
+
+def evaluate_beside_demo(
+    eval_set: EvalSet, encoder: Encoder, workdir: Path, reference_dir: Path, groups: Sequence[str]
+) -> list[BesideDemoReport]:
+    """For the investors of each group: the share of their relevant listings (grade >= 2, at most
+    ten) that reach their top ten, on the labelled set alone and with the demo data beside it.
+    Demo listings share the demo theses' kind of prose; real listings (terse startup profiles,
+    two-city concentrations) must not sink below them."""
+    alone = _load(eval_set.investors, eval_set.projects, encoder, workdir / "alone", reference_dir)
+    beside = _load(
+        eval_set.investors, eval_set.projects, encoder, workdir / "beside", reference_dir, demo=True
+    )
+    reports = []
+    for group in groups:
+        names = [i["external_id"] for i in eval_set.investors if group in i.get("groups", [])]
+        if not names:
+            continue
+        shares = {"alone": [], "beside": []}
+        for name in names:
+            relevant = {p for p, g in eval_set.grades_for(name).items() if g >= RELEVANT}
+            if not relevant:
+                continue
+            for key, loaded in (("alone", alone), ("beside", beside)):
+                found = loaded.matcher.projects_for_investor(loaded.investor_ids[name], top=K, explain=False)
+                top = {loaded.external[m.id] for m in found.items}
+                shares[key].append(len(top & relevant) / min(K, len(relevant)))
+        reports.append(
+            BesideDemoReport(
+                group,
+                len(shares["alone"]),
+                float(np.mean(shares["alone"])),
+                float(np.mean(shares["beside"])),
+                encoder.name,
+            )
+        )
+    alone.close()
+    beside.close()
+    return reports
+
+
+def beside_demo_markdown(reports: Sequence[BesideDemoReport]) -> str:
+    lines = [
+        "Listings unlike the demo's prose, beside the demo data: the share of each investor's relevant "
+        "listings (grade ≥ 2, at most ten) in its full top ten, on the labelled set alone and with the "
+        "demo listings loaded beside it.",
+        "",
+        "| group (investors) | alone | beside the demo |",
+        "|---|---|---|",
+        *(r.line() for r in reports),
+    ]
+    return "\n".join(lines)

@@ -81,6 +81,7 @@ class Matcher:
     _aligned: dict[tuple[int, int], tuple[int, np.ndarray, bool]] = field(default_factory=dict, repr=False)
     _samples: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict, repr=False)
     _thesis_languages: np.ndarray | None = field(default=None, repr=False)  # of ``investors``
+    _positions_sample: tuple[int, np.ndarray] | None = field(default=None, repr=False)
 
     # --- alignment of index rows with catalog rows --------------------------------------
 
@@ -147,28 +148,41 @@ class Matcher:
         with its calibrated text relevance."""
         scale = QueryScale.of(query, self._sample(index))
         positions, cosine = self._search(index, catalog, query, allowed, pool, need=need)
-        lexical = None
+        lexical = None  # BM25 z-score of each candidate
         if lexicon is not None and query_text and len(lexicon) == len(catalog):
-            lexical = lexical_z(lexicon.scores(query_text))
-            sharing = np.flatnonzero(allowed & (lexical > 0))  # allowed listings sharing its words
-            take = min(pool, len(sharing))
-            if take:
-                best = sharing[np.argpartition(-lexical[sharing], take - 1)[:take]]
-                extra = np.setdiff1d(best, positions)
-                if len(extra):
-                    positions = np.concatenate([positions, extra.astype(np.int64)])
-                    cosine = np.concatenate(
-                        [cosine, (self._vectors(index, catalog, extra) @ query).astype(np.float64)]
-                    )
+            if index.approximate:
+                # A graph-walk catalog is too large to score every listing by words per query: BM25
+                # re-ranks the candidates found by meaning, calibrated on a fixed sample.
+                sample = self._word_sample(len(catalog))
+                lexical = lexical_z(lexicon.scores(query_text, positions), lexicon.scores(query_text, sample))
+            else:
+                every = lexical_z(lexicon.scores(query_text))
+                sharing = np.flatnonzero(allowed & (every > 0))  # allowed listings sharing its words
+                take = min(pool, len(sharing))
+                if take:
+                    best = sharing[np.argpartition(-every[sharing], take - 1)[:take]]
+                    extra = np.setdiff1d(best, positions)
+                    if len(extra):
+                        positions = np.concatenate([positions, extra.astype(np.int64)])
+                        cosine = np.concatenate(
+                            [cosine, (self._vectors(index, catalog, extra) @ query).astype(np.float64)]
+                        )
+                lexical = every[positions]
         dense = scale.z(cosine)
         if lexical is not None:
             language = LANGUAGES.index(text_language(query_text)) if query_text else -1
             same = self._languages(catalog)[positions] == language
-            fused = fuse(dense, lexical[positions], same, self.settings.lexical_weight)
+            fused = fuse(dense, lexical, same, self.settings.lexical_weight)
         else:
             fused = dense
         s = self.settings
         return Candidates(positions, cosine, relevance(fused, s.text_centre, s.text_scale), scale)
+
+    def _word_sample(self, n: int) -> np.ndarray:
+        """A fixed sample of catalog positions on which BM25 scores are calibrated (large catalogs)."""
+        if self._positions_sample is None or self._positions_sample[0] != n:
+            self._positions_sample = (n, corpus_sample(np.arange(n)))
+        return self._positions_sample[1]
 
     def _languages(self, catalog: Catalog) -> np.ndarray:
         """The language code of each catalog row's text (projects say; theses are read once)."""

@@ -102,19 +102,24 @@ class Lexicon:
         norm = k1 * (1.0 - b + b * length / max(length.mean(), 1.0)) if n else length
         row_norm = np.repeat(norm, np.diff(tf.indptr))
         weights = tf.data * (k1 + 1.0) / (tf.data + row_norm) * idf[tf.indices]
-        # (documents, words): the BM25 weight of each word in each document; columns for queries
-        self.matrix = sparse.csr_matrix(
-            (weights.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape
-        ).tocsc()
+        # (documents, words): the BM25 weight of each word in each document; by rows for scoring a
+        # few documents, by columns for scoring all of them
+        self.by_row = sparse.csr_matrix((weights.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape)
+        self.matrix = self.by_row.tocsc()
         self.vocabulary = vocabulary
         self.rows = rows
 
     def __len__(self) -> int:
         return self.matrix.shape[0] if self.rows is None else len(self.rows)
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every document (catalog position) for ``query``, float64 (n,)."""
+    def scores(self, query: str, positions: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score for ``query`` of every catalog position, or of ``positions`` only, float64."""
         columns = sorted({self.vocabulary[w] for w in tokens(query) if w in self.vocabulary})
+        if positions is not None:
+            documents = positions if self.rows is None else self.rows[positions]
+            if not columns or not len(documents):
+                return np.zeros(len(documents), dtype=np.float64)
+            return np.asarray(self.by_row[documents][:, columns].sum(axis=1), dtype=np.float64).ravel()
         if not columns:
             return np.zeros(len(self), dtype=np.float64)
         per_document = np.asarray(self.matrix[:, columns].sum(axis=1), dtype=np.float64).ravel()
@@ -157,12 +162,14 @@ def corpus_sample(vectors: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -
     return vectors[np.sort(rows)]
 
 
-def lexical_z(scores: np.ndarray) -> np.ndarray:
-    """BM25 scores as z-scores over the whole catalog (zeros when no word of the query occurs)."""
-    sd = float(scores.std()) if len(scores) else 0.0
+def lexical_z(scores: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """BM25 scores as z-scores over the catalog, or over ``reference`` (a sample of it); zeros
+    when no word of the query occurs."""
+    reference = scores if reference is None else reference
+    sd = float(reference.std()) if len(reference) else 0.0
     if sd < MIN_SD:
         return np.zeros_like(scores)
-    return (scores - float(scores.mean())) / sd
+    return (scores - float(reference.mean())) / sd
 
 
 def relevance(fused_z: np.ndarray, centre: float, scale: float) -> np.ndarray:
