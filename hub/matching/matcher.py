@@ -172,7 +172,9 @@ class Matcher:
         if lexical is not None:
             language = LANGUAGES.index(text_language(query_text)) if query_text else -1
             same = self._languages(catalog)[positions] == language
-            fused = fuse(dense, lexical, same, self.settings.lexical_weight)
+            fused = fuse(
+                dense, lexical, same, self.settings.lexical_weight, peers=self.settings.lexical_peers
+            )
         else:
             fused = dense
         s = self.settings

@@ -47,6 +47,7 @@ class MatchSettings:
     # Text relevance: z-scores of the query's similarities against its own corpus distribution,
     # dense and lexical fused, squashed to [0, 1] by a logistic curve centred at ``text_centre``.
     lexical_weight: float = 0.5  # weight of the BM25 z-score beside the dense one (1.0)
+    lexical_peers: int = 20  # query-language listings whose word credit another language's inherit
     text_centre: float = 2.0  # fused z at which the text factor is 0.5
     text_scale: float = 1.5  # z per e-fold of the logistic curve: wide, so that clear fits stay apart
     evidence_z: float = 2.0  # a sentence is quoted only this many sd above the query's mean
