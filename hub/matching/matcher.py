@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -59,6 +59,26 @@ class Candidates:
 
     def take(self, keep: np.ndarray) -> Candidates:
         return Candidates(self.positions[keep], self.cosine[keep], self.relevance[keep], self.scale)
+
+    def match(
+        self,
+        c: int,
+        facts: ProjectFacts | InvestorFacts,
+        score: float,
+        factors: dict[str, float],
+        **rest: Any,
+    ) -> Match:
+        """Candidate ``c`` as a ``Match`` with its similarity and relevance; ``rest`` explains it."""
+        return Match(
+            id=facts.id,
+            external_id=facts.external_id,
+            label=facts.title if isinstance(facts, ProjectFacts) else facts.name,
+            score=float(score),
+            factors=factors,
+            similarity=float(self.cosine[c]),
+            relevance=float(self.relevance[c]),
+            **rest,
+        )
 
 
 @dataclass
@@ -279,14 +299,11 @@ class Matcher:
             p = int(positions[c])
             facts = self.projects.facts[p]
             items.append(
-                Match(
-                    id=facts.id,
-                    external_id=facts.external_id,
-                    label=facts.title,
-                    score=float(total[c]),
-                    factors={name: float(parts[name][c]) for name in FACTORS},
-                    similarity=float(found.cosine[c]),
-                    relevance=float(found.relevance[c]),
+                found.match(
+                    c,
+                    facts,
+                    total[c],
+                    {name: float(parts[name][c]) for name in FACTORS},
                     constraints=describe(self.investors, i, self.projects, p, s=s, reference=self.reference)
                     if explain
                     else (),
@@ -330,14 +347,11 @@ class Matcher:
         parts, total = contributions(values, self.settings)
         facts = self.projects.facts[p]
         evidence = self._evidence_for({project_id: self._project_text(project_id)}, query, found.scale)
-        return Match(
-            id=facts.id,
-            external_id=facts.external_id,
-            label=facts.title,
-            score=float(total[0]),
-            factors={n: float(parts[n][0]) for n in FACTORS},
-            similarity=float(found.cosine[0]),
-            relevance=float(found.relevance[0]),
+        return found.match(
+            0,
+            facts,
+            total[0],
+            {n: float(parts[n][0]) for n in FACTORS},
             constraints=describe(
                 self.investors, i, self.projects, p, s=self.settings, reference=self.reference
             ),
@@ -379,14 +393,11 @@ class Matcher:
             i = int(found.positions[c])
             facts = inv.facts[i]
             items.append(
-                Match(
-                    id=facts.id,
-                    external_id=facts.external_id,
-                    label=facts.name,
-                    score=float(total[c]),
-                    factors={name: float(parts[name][c]) for name in FACTORS},
-                    similarity=float(found.cosine[c]),
-                    relevance=float(found.relevance[c]),
+                found.match(
+                    c,
+                    facts,
+                    total[c],
+                    {name: float(parts[name][c]) for name in FACTORS},
                     constraints=describe(inv, i, self.projects, p, s=s, reference=self.reference),
                     evidence=evidence.get(facts.id, ()),
                     evidence_checked=True,
@@ -477,14 +488,11 @@ class Matcher:
         for q in order:
             facts = self.investors.facts[int(found.positions[q])]
             items.append(
-                Match(
-                    id=facts.id,
-                    external_id=facts.external_id,
-                    label=facts.name,
-                    score=float(found.relevance[q]),
-                    factors={"semantic": float(found.relevance[q])},
-                    similarity=float(found.cosine[q]),
-                    relevance=float(found.relevance[q]),
+                found.match(
+                    q,
+                    facts,
+                    found.relevance[q],
+                    {"semantic": float(found.relevance[q])},
                     evidence=evidence.get(facts.id, ()),
                     evidence_checked=True,
                 )
@@ -518,14 +526,11 @@ class Matcher:
             facts = self.projects.facts[int(found.positions[c])]
             cosine = float(found.cosine[c])
             items.append(
-                Match(
-                    id=facts.id,
-                    external_id=facts.external_id,
-                    label=facts.title,
-                    score=float(found.relevance[c]),
-                    factors={"semantic": float(found.relevance[c])},
-                    similarity=cosine,
-                    relevance=float(found.relevance[c]),
+                found.match(
+                    c,
+                    facts,
+                    found.relevance[c],
+                    {"semantic": float(found.relevance[c])},
                     evidence=evidence.get(facts.id, ()),
                     evidence_checked=True,
                     near_copies=self._external_ids(found.positions, page.near_copies.get(c, [])),
