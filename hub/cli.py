@@ -202,27 +202,23 @@ def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"No evaluation set at {path}.\n")
         return EXIT_INVALID
     encoder = open_encoder(hub.settings)
-    with tempfile.TemporaryDirectory(prefix="hubmatch-eval-") as workdir:
-        out.write(
-            evaluate(
-                EvalSet.load(path), encoder, Path(workdir) / "set", hub.settings.reference_dir
-            ).markdown()
-        )
-        out.write("\n\n")
-        if not args.file and (folder / "public_corpus.json").exists():
+    eval_set, reference_dir = EvalSet.load(path), hub.settings.reference_dir
+    with tempfile.TemporaryDirectory(prefix="hubmatch-eval-") as folder_name:
+        workdir = Path(folder_name)
+        out.write(evaluate(eval_set, encoder, workdir / "set", reference_dir).markdown() + "\n\n")
+        if args.file:  # another labelled set: the checks below are tied to the bundled data
+            return EXIT_OK
+        if (folder / "public_corpus.json").exists():
             corpus = evaluate_corpus(
-                folder / "public_corpus.json", encoder, Path(workdir) / "corpus", hub.settings.reference_dir
+                folder / "public_corpus.json", encoder, workdir / "corpus", reference_dir
             )
             out.write(corpus.markdown() + "\n\n")
-        if not args.file:
-            beside = evaluate_beside_demo(
-                EvalSet.load(path), encoder, Path(workdir) / "beside", hub.settings.reference_dir,
-                ("startup", "two_cities", "required_only"),
-            )  # fmt: skip
-            out.write(beside_demo_markdown(beside) + "\n\n")
-        if not args.file and (folder / "generalist_eval.json").exists():
+        groups = ("startup", "two_cities", "required_only")
+        beside = evaluate_beside_demo(eval_set, encoder, workdir / "beside", reference_dir, groups)
+        out.write(beside_demo_markdown(beside) + "\n\n")
+        if (folder / "generalist_eval.json").exists():
             generalists = evaluate_generalists(
-                folder / "generalist_eval.json", encoder, Path(workdir) / "demo", hub.settings.reference_dir
+                folder / "generalist_eval.json", encoder, workdir / "demo", reference_dir
             )
             out.write(generalists.markdown() + "\n")
     return EXIT_OK

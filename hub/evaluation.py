@@ -134,18 +134,29 @@ class EvalReport:
                 "",
                 "nDCG@10 per hard-case group (queries in the group):",
                 "",
-                "| group | " + " | ".join(RANKERS) + " |",
-                "|---|" + "---|" * len(RANKERS),
+                *ranker_table(
+                    {f"{group} ({self.group_sizes[group]})": scores for group, scores in self.groups.items()},
+                    corner="group",
+                ),
             ]
-            for group, scores in self.groups.items():
-                cells = " | ".join(f"{scores[r]:.3f}" for r in RANKERS)
-                lines.append(f"| {group} ({self.group_sizes[group]}) | {cells} |")
         lines += [
             "",
             f"Cross-lingual top-1 on {self.pairs} translation pairs: EN→RU **{self.en_to_ru_top1:.3f}**, "
             f"RU→EN **{self.ru_to_en_top1:.3f}**.",
         ]
         return "\n".join(lines)
+
+
+def ranker_table(rows: dict[str, dict[str, float]], corner: str = "") -> list[str]:
+    """A Markdown table: one row per entry of ``rows`` (label -> ranker -> figure), one column per ranker."""
+    return [
+        f"| {corner} | " + " | ".join(RANKERS) + " |",
+        "|---|" + "---|" * len(RANKERS),
+        *(
+            f"| {label} | " + " | ".join(f"{values[r]:.3f}" for r in RANKERS) + " |"
+            for label, values in rows.items()
+        ),
+    ]
 
 
 def _bm25_rankings(queries: dict[str, str], documents: dict[str, str], k: int) -> dict[str, list[str]]:
@@ -308,16 +319,13 @@ class CorpusReport:
     model: str
 
     def markdown(self) -> str:
-        cells = " | ".join(f"{self.precision[r]:.3f}" for r in RANKERS)
         return "\n".join(
             [
                 f"Public corpus: {self.name}: {self.topics} generalist investors (one per topic, a "
                 f"one-sentence thesis), {self.documents} documents as projects that pass every "
                 f"constraint; encoder `{self.model}`.",
                 "",
-                "| | " + " | ".join(RANKERS) + " |",
-                "|---|" + "---|" * len(RANKERS),
-                f"| precision@10 | {cells} |",
+                *ranker_table({"precision@10": self.precision}),
             ]
         )
 
@@ -420,10 +428,7 @@ class GeneralistReport:
             f"theses, each answered by one project, loaded beside {self.demo_projects} demo projects; "
             f"encoder `{self.model}`.",
             "",
-            "| | " + " | ".join(RANKERS) + " |",
-            "|---|" + "---|" * len(RANKERS),
-            "| top-1 | " + " | ".join(f"{self.top1[r]:.3f}" for r in RANKERS) + " |",
-            "| top-3 | " + " | ".join(f"{self.top3[r]:.3f}" for r in RANKERS) + " |",
+            *ranker_table({"top-1": self.top1, "top-3": self.top3}),
             "",
             "Full ranking by the answer's language: "
             + "; ".join(

@@ -206,6 +206,25 @@ class Matcher:
             self._positions_sample = (n, corpus_sample(np.arange(n)))
         return self._positions_sample[1]
 
+    def _project_candidates(
+        self, query: np.ndarray, *, text: str | None, allowed: np.ndarray, pool: int, need: int | None = None
+    ) -> Candidates:
+        """Projects by meaning and, when ``text`` is given, by its words (``_candidates``)."""
+        lexicon = self.project_lexicon if text else None
+        return self._candidates(
+            self.project_index, self.projects, lexicon, query, query_text=text, allowed=allowed, pool=pool,
+            need=need,
+        )  # fmt: skip
+
+    def _investor_candidates(
+        self, query: np.ndarray, *, text: str | None, allowed: np.ndarray, pool: int
+    ) -> Candidates:
+        """Investors by meaning and, when ``text`` is given, by the words of their theses."""
+        lexicon = self.investor_lexicon if text else None
+        return self._candidates(
+            self.investor_index, self.investors, lexicon, query, query_text=text, allowed=allowed, pool=pool
+        )
+
     def _languages(self, catalog: Catalog) -> np.ndarray:
         """The language code of each catalog row's text (projects say; theses are read once)."""
         if isinstance(catalog, ProjectCatalog):
@@ -260,16 +279,7 @@ class Matcher:
         thesis = self.texts.investor_texts([investor_id]).get(investor_id, "")
         # Exact search scores every row anyway; a graph walk pays for each extra candidate.
         pool = max(top * 3, 30) if self.project_index.approximate else max(s.candidate_pool, top * 3)
-        found = self._candidates(
-            self.project_index,
-            proj,
-            self.project_lexicon,
-            query,
-            query_text=thesis,
-            allowed=allowed,
-            pool=pool,
-            need=top,
-        )
+        found = self._project_candidates(query, text=thesis, allowed=allowed, pool=pool, need=top)
         items = self._rank_projects(i, found, query, top, explain=explain)
         return MatchResult(items=items, passing=int(allowed.sum()), requested=top)
 
@@ -329,15 +339,7 @@ class Matcher:
         thesis = self.texts.investor_texts([investor_id]).get(investor_id, "")
         everything = np.zeros(len(self.projects), dtype=bool)
         everything[p] = True
-        found = self._candidates(
-            self.project_index,
-            self.projects,
-            self.project_lexicon,
-            query,
-            query_text=thesis,
-            allowed=everything,
-            pool=1,
-        )
+        found = self._project_candidates(query, text=thesis, allowed=everything, pool=1)
         if len(found) == 0:  # the index lags the catalog: nothing to compare yet
             raise LookupError(f"project {project_id} is not indexed yet")
         values = factor_values(
@@ -370,15 +372,7 @@ class Matcher:
         allowed = passing(inv, np.arange(len(inv)), self.projects, p, s)
         query = self.project_index.vector(project_id)
         text = self._project_text(project_id)
-        found = self._candidates(
-            self.investor_index,
-            inv,
-            self.investor_lexicon,
-            query,
-            query_text=text,
-            allowed=allowed,
-            pool=max(s.candidate_pool, top),
-        )
+        found = self._investor_candidates(query, text=text, allowed=allowed, pool=max(s.candidate_pool, top))
         if len(found) == 0:
             return MatchResult(items=[], passing=0, requested=top)
         values = factor_values(
@@ -414,15 +408,7 @@ class Matcher:
             raise LookupError(f"project {project_id} is not published (only published projects are matched)")
         query = self.project_index.vector(project_id)
         allowed = self.projects.ids != project_id
-        found = self._candidates(
-            self.project_index,
-            self.projects,
-            None,
-            query,
-            query_text=None,
-            allowed=allowed,
-            pool=top,
-        )
+        found = self._project_candidates(query, text=None, allowed=allowed, pool=top)
         facts = self.projects.facts[p]
         return self._text_result(
             found, query, top, int(allowed.sum()), duplicate_of=(facts.region, facts.owner_name)
@@ -435,15 +421,7 @@ class Matcher:
         see ``hub.indexing.project_text``); ``duplicate`` marks the probable same project."""
         query = self.encoder.encode([text])[0]
         allowed = self.projects.ids != (-1 if exclude is None else exclude)
-        found = self._candidates(
-            self.project_index,
-            self.projects,
-            None,
-            query,
-            query_text=None,
-            allowed=allowed,
-            pool=top,
-        )
+        found = self._project_candidates(query, text=None, allowed=allowed, pool=top)
         return self._text_result(found, query, top, int(allowed.sum()), duplicate_of=(region, owner_name))
 
     def search_projects(self, text: str, top: int = 10, filters: ProjectFilters | None = None) -> MatchResult:
@@ -452,15 +430,7 @@ class Matcher:
         query = self.encoder.encode([text])[0]
         allowed = filters.mask(self.projects) if filters else np.ones(len(self.projects), dtype=bool)
         pool = max(top * 3, 30)
-        found = self._candidates(
-            self.project_index,
-            self.projects,
-            self.project_lexicon,
-            query,
-            query_text=text,
-            allowed=allowed,
-            pool=pool,
-        )
+        found = self._project_candidates(query, text=text, allowed=allowed, pool=pool)
         relevant = found.relevance >= self.settings.search_floor
         result = self._text_result(found.take(relevant), query, top, int(allowed.sum()), near_copies=True)
         result = MatchResult(result.items, result.passing, top, below_floor=int((~relevant).sum()))
@@ -470,15 +440,7 @@ class Matcher:
         """Active investors whose thesis is relevant to ``text``, above the relevance floor."""
         query = self.encoder.encode([text])[0]
         allowed = np.ones(len(self.investors), dtype=bool)
-        found = self._candidates(
-            self.investor_index,
-            self.investors,
-            self.investor_lexicon,
-            query,
-            query_text=text,
-            allowed=allowed,
-            pool=max(top * 3, 30),
-        )
+        found = self._investor_candidates(query, text=text, allowed=allowed, pool=max(top * 3, 30))
         relevant = found.relevance >= self.settings.search_floor
         found = found.take(relevant)
         order = np.argsort(-found.relevance, kind="stable")[:top]
@@ -543,15 +505,14 @@ class Matcher:
 
     # --- text only, for the evaluation ----------------------------------------------------
 
-    def rank_by_text(self, investor_id: int, top: int, *, lexical: bool = True) -> list[int]:
+    def rank_by_text(self, investor_id: int, top: int) -> list[int]:
         """Project ids by text relevance alone (no constraints, factors or page rules)."""
         query = self.investor_index.vector(investor_id)
         thesis = self.texts.investor_texts([investor_id]).get(investor_id, "")
         everything = np.ones(len(self.projects), dtype=bool)
-        found = self._candidates(
-            self.project_index, self.projects, self.project_lexicon if lexical else None, query,
-            query_text=thesis, allowed=everything, pool=max(self.settings.candidate_pool, top),
-        )  # fmt: skip
+        found = self._project_candidates(
+            query, text=thesis, allowed=everything, pool=max(self.settings.candidate_pool, top)
+        )
         order = np.argsort(-found.relevance, kind="stable")[:top]
         return [int(self.projects.ids[found.positions[c]]) for c in order]
 
@@ -588,15 +549,7 @@ class Matcher:
         if not allowed.any():
             return []
         query = self.encoder.encode([text])[0]
-        found = self._candidates(
-            self.investor_index,
-            self.investors,
-            self.investor_lexicon,
-            query,
-            query_text=text,
-            allowed=allowed,
-            pool=max(top * 3, 30),
-        )
+        found = self._investor_candidates(query, text=text, allowed=allowed, pool=max(top * 3, 30))
         order = np.argsort(-found.relevance, kind="stable")[:top]
         return [(self.investors.facts[int(found.positions[c])], float(found.relevance[c])) for c in order]
 

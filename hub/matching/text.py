@@ -57,6 +57,13 @@ def _stemmers() -> tuple[object, object, frozenset[str]]:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed content words of ``text`` (stop words dropped)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> tuple[str, ...]:
+    """``tokens``, remembered: a refresh after one edit re-reads every listing, and only the
+    edited one needs stemming again."""
     english, russian, stop = _stemmers()
     out = []
     for word in WORD.findall(text.lower()):
@@ -66,7 +73,7 @@ def tokens(text: str) -> list[str]:
             out.append(word[:KAZAKH_STEM] if KAZAKH_LETTERS.search(word) else russian.stemWord(word))
         else:
             out.append(english.stemWord(word))
-    return out
+    return tuple(out)
 
 
 class Lexicon:
@@ -83,7 +90,7 @@ class Lexicon:
         data, indices, indptr, lengths = [], [], [0], []
         for document in documents:
             counts: dict[int, int] = {}
-            words = tokens(document)
+            words = _tokens(document)
             for word in words:
                 column = vocabulary.setdefault(word, len(vocabulary))
                 counts[column] = counts.get(column, 0) + 1
