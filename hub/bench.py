@@ -121,8 +121,8 @@ def bench_demo(settings: Settings, say: Say) -> tuple[DemoFigures, MatchingEngin
     say(f"encoding {len(english)} English and {len(russian)} Russian texts …")
     encode_en, encode_ru = bench_encoder(raw, english), bench_encoder(raw, russian)
     with hub.sessions() as session:
-        documents = [project_text(p, hub.reference) for p in repository.published_projects(session)]
-        documents += [investor_text(i, hub.reference) for i in repository.active_investors(session)]
+        documents = [project_text(p) for p in repository.published_projects(session)]
+        documents += [investor_text(i) for i in repository.active_investors(session)]
     say(f"encoding the {len(documents)} documents once …")
     encode_once = timed(lambda: raw.encode(documents))
     encoder = CachedEncoder(raw, EmbeddingCache(workdir / "cold-cache.sqlite"))

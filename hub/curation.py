@@ -177,7 +177,7 @@ def duplicate_check(matcher: Matcher, project: Project, reference: Reference, to
     """The published listings closest to a passport, each marked ``duplicate`` when it is probably
     the same project (close text, and the same region or owner; see ``DUPLICATE_SIMILARITY``)."""
     return matcher.duplicate_candidates(
-        project_text(project, reference),
+        project_text(project),
         region=project.region_code,
         owner_name=project.owner_name,
         exclude=project.id,

@@ -93,8 +93,8 @@ class MatchingEngine:
             project_rows = [project_facts(p, reference) for p in projects]
             investor_rows = [investor_facts(i, reference) for i in investors]
             texts = {
-                IndexKind.PROJECTS: {p.id: project_text(p, reference) for p in projects},
-                IndexKind.INVESTORS: {i.id: investor_text(i, reference) for i in investors},
+                IndexKind.PROJECTS: {p.id: project_text(p) for p in projects},
+                IndexKind.INVESTORS: {i.id: investor_text(i) for i in investors},
             }
             words = [project_words(p, reference) for p in projects]
             self._evidence_texts = [

@@ -30,14 +30,14 @@ class IndexKind(StrEnum):
     INVESTORS = "investors"
 
 
-def project_text(project: Project, reference: Reference) -> str:
+def project_text(project: Project) -> str:
     """What the encoder reads for a project: the words its owner wrote (title, summary,
     description), nothing else. Sectors, places, stage and money are structured factors of the
     score; written into the text they would make listings alike that their words tell apart."""
     return join_fields(project.title, project.summary, project.description)
 
 
-def passport_text(passport: ProjectIn, reference: Reference) -> str:
+def passport_text(passport: ProjectIn) -> str:
     """``project_text`` of a passport not stored yet (a draft being written)."""
     return join_fields(passport.title, passport.summary, passport.description)
 
@@ -47,10 +47,10 @@ def project_words(project: Project, reference: Reference) -> str:
     that a search for "hospital PPP in Astana" finds Astana's listings by name."""
     region = reference.regions[project.region_code]
     names = " ".join(dict.fromkeys([project.city or "", *(region.name(lang) for lang in ("en", "ru", "kk"))]))
-    return f"{project_text(project, reference)} {names}"
+    return f"{project_text(project)} {names}"
 
 
-def investor_text(investor: Investor, reference: Reference) -> str:
+def investor_text(investor: Investor) -> str:
     """What the encoder reads for an investor: the thesis, as written. A generalist covering
     every sector is told apart by its thesis, not by a list of sector names."""
     return investor.thesis.strip()
@@ -81,8 +81,8 @@ def index_folder(root: Path, kind: IndexKind) -> Path:
 def current_texts(session: Session, kind: IndexKind, reference: Reference) -> dict[int, str]:
     """id -> text of every item that belongs in the index right now."""
     if kind == IndexKind.PROJECTS:
-        return {p.id: project_text(p, reference) for p in repository.published_projects(session)}
-    return {i.id: investor_text(i, reference) for i in repository.active_investors(session)}
+        return {p.id: project_text(p) for p in repository.published_projects(session)}
+    return {i.id: investor_text(i) for i in repository.active_investors(session)}
 
 
 def open_index(folder: Path, encoder: Encoder, exact_limit: int) -> tuple[VectorIndex, str | None]:

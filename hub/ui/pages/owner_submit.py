@@ -232,7 +232,7 @@ else:
         for criterion in eligibility(valid, reference):
             (st.success if criterion.passed else st.warning)(criterion.message)
         likely = matcher().likely_investors(
-            passport_facts(valid, reference, published_at=utcnow()), passport_text(valid, reference), top=20
+            passport_facts(valid, reference, published_at=utcnow()), passport_text(valid), top=20
         )
         st.subheader(t("submit.likely", n=len(likely)))
         types = Counter(t(f"investor_type.{facts.investor_type}") for facts, _ in likely)
