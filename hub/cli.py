@@ -44,6 +44,8 @@ def _progress_bar(description: str) -> tuple[Callable[[int, int], None], Callabl
 
 
 def cmd_init(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
+    if hub.upgraded:
+        out.write(f"Upgraded the existing tables: {', '.join(hub.upgraded)}.\n")
     out.write(f"Database ready at {hub.engine.url.render_as_string(hide_password=True)}\n")
     return EXIT_OK
 
@@ -69,6 +71,7 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
             Path(args.file),
             hub.reference,
             skip_invalid=args.skip_invalid,
+            as_draft=args.as_draft,
             progress=update,
         )
     except ImportFileError as error:
@@ -76,8 +79,13 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"Cannot import: {error}\n")
         return EXIT_INVALID
     close()
-    for error in report.errors:
-        out.write(f"  {error}\n")
+    if report.ignored_columns:
+        out.write(f"Columns not in the template, not read: {', '.join(report.ignored_columns)}\n")
+    for title, rows in (("Errors", report.errors), ("Needed before submission", report.needs), ("Warnings", report.warnings)):
+        if rows:
+            out.write(f"{title}:\n")
+            for row in rows:
+                out.write(f"  {row}\n")
     out.write(report.summary() + "\n")
     if report.written and not args.no_index:
         _reindex(hub, out)  # so that `match` right after an import sees the new rows
@@ -284,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-invalid",
         action="store_true",
         help="import the valid rows, report the invalid ones, and exit 0",
+    )
+    imp.add_argument(
+        "--as-draft",
+        action="store_true",
+        help="projects: store a row that is incomplete for its status as a draft and list what it "
+        "still needs (only external_id and title columns are required); wrong values still fail",
     )
     imp.add_argument(
         "--no-index",

@@ -23,6 +23,7 @@ class Hub:
     engine: Engine
     sessions: sessionmaker[Session]
     reference: Reference
+    upgraded: tuple[str, ...] = ()  # what this start changed in an older database's tables
 
 
 def open_hub(settings: Settings | None = None) -> Hub:
@@ -31,12 +32,14 @@ def open_hub(settings: Settings | None = None) -> Hub:
     write's validation reads."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url)
-    create_schema(engine)
+    upgraded = create_schema(engine)
     reference = load_reference(settings.reference_dir)
     sessions = session_factory(engine)
     with sessions.begin() as session:
         repository.sync_reference(session, reference)
-    return Hub(settings=settings, engine=engine, sessions=sessions, reference=reference)
+        if "projects.name_key added" in upgraded:
+            repository.fill_identity_keys(session)
+    return Hub(settings=settings, engine=engine, sessions=sessions, reference=reference, upgraded=tuple(upgraded))
 
 
 def open_encoder(settings: Settings) -> CachedEncoder:

@@ -20,7 +20,7 @@ from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
 from hub.passport import completeness
 from hub.reference import Reference
-from hub.schemas import ProjectIn
+from hub.schemas import ProjectIn, missing_for_submission
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
 
 if TYPE_CHECKING:  # only for annotations: matching does not depend on the workflow
@@ -38,6 +38,10 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.IN_REVIEW, Status.REJECTED): {Role.HUB_STAFF, Role.ADMIN},
     (Status.PUBLISHED, Status.ARCHIVED): {Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN},
 }
+
+
+# Moves that put a passport before reviewers or investors: it must be complete by then.
+NEEDS_COMPLETE = (Status.SUBMITTED, Status.IN_REVIEW, Status.PUBLISHED)
 
 
 class WorkflowError(ValueError):
@@ -94,6 +98,12 @@ def move(
         and project.owner_account.email != actor.email
     ):
         raise WorkflowError("passport_owner")
+    if to in NEEDS_COMPLETE:
+        needs = missing_for_submission(project)
+        if needs:
+            raise WorkflowError(
+                "passport_incomplete", to=Vocab("status", to), needs="; ".join(str(n) for n in needs)
+            )
     decision = {
         Status.PUBLISHED: ReviewDecision.APPROVE,
         Status.CHANGES_REQUESTED: ReviewDecision.REQUEST_CHANGES,

@@ -509,7 +509,9 @@ def _investors(
     rng: random.Random, words: random.Random, reference: Reference, pools: dict[str, Any]
 ) -> list[dict]:
     """The demo investors: ``rng`` draws their facts, ``words`` their theses."""
-    sector_slugs = sorted(reference.sectors)
+    # the sectors the thesis pools describe (the demo covers the hub's priority sectors, not
+    # every sector of the list)
+    sector_slugs = sorted(s for s in reference.sectors if s in pools["sector_focus"])
     records = []
     number = 0
     for kind, count in INVESTORS_PER_TYPE.items():

@@ -197,6 +197,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "workflow.nothing": "none",
         "workflow.passport_role": "Only these roles may move a passport from {start} to {to}: {roles}",
         "workflow.passport_owner": "Only the owner of this passport may do that",
+        "workflow.passport_incomplete": "This passport cannot become {to} yet; it still needs: {needs}",
         "workflow.passport_locked": "This passport is {status}: it can be edited only as a draft or when changes are requested",
         "workflow.review_reason": "Say why: choose a reason ({reasons}) so the owner knows what to fix",
         "workflow.review_note": "Add a note for the owner: what exactly should change, or why it was rejected",

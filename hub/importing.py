@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub import repository
 from hub.models import Investor, Project
 from hub.reference import Reference
-from hub.schemas import InvalidInput, validate_investor, validate_project
+from hub.passport import plausibility
+from hub.schemas import UNKNOWN, InvalidInput, missing_for_submission, validate_investor, validate_project
+from hub.vocab import Status
 
 Progress = Callable[[int, int], None]
 
@@ -62,7 +64,14 @@ PROJECT_OPTIONAL = (
     "payback_years",
     "jobs_created",
     "green_certification",
+    "owner_phone",
+    "website",
+    "founded_year",
+    "team_size",
+    "past_investors",
 )
+# With --as-draft only these columns must exist: a draft is stored with whatever else it has.
+DRAFT_COLUMNS = ("external_id", "title")
 INVESTOR_COLUMNS = (
     "external_id",
     "name",
@@ -82,6 +91,9 @@ INVESTOR_COLUMNS = (
 )
 INVESTOR_OPTIONAL = ("excluded_sectors", "active")
 
+# Keys the importer knows and deliberately does not read (the demo's note of a resubmission).
+IGNORED_COLUMNS = ("resubmission_of",)
+
 COLUMNS = {Kind.PROJECTS: PROJECT_COLUMNS, Kind.INVESTORS: INVESTOR_COLUMNS}
 OPTIONAL = {Kind.PROJECTS: PROJECT_OPTIONAL, Kind.INVESTORS: INVESTOR_OPTIONAL}
 FORMATS = (".csv", ".xlsx", ".json")
@@ -93,6 +105,9 @@ class ImportFileError(ValueError):
 
 @dataclass(frozen=True)
 class RowError:
+    """One thing about one row: an error (the row is not written), a need (the row was stored
+    as a draft without it) or a warning (a value worth a second look; it never blocks)."""
+
     line: int  # line in the file (the header is line 1); for JSON, the record number
     external_id: str
     field: str
@@ -111,11 +126,18 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    needs: list[RowError] = field(default_factory=list)  # what rows stored as drafts still need
+    warnings: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # not in the template: not read
     written: bool = False
 
     @property
     def bad_rows(self) -> int:
         return len({error.line for error in self.errors})
+
+    @property
+    def draft_rows(self) -> int:
+        return len({need.line for need in self.needs})
 
     def summary(self) -> str:
         if not self.written:
@@ -125,7 +147,13 @@ class ImportReport:
             )
         kept = f", {self.unchanged} already present" if self.unchanged else ""
         skipped = f", skipped {self.bad_rows} invalid" if self.errors else ""
-        return f"Imported {self.kind}: {self.created} created, {self.updated} updated{kept}{skipped}."
+        drafts = (
+            f" {self.draft_rows} incomplete rows were stored as drafts; each one's needs are listed."
+            if self.needs
+            else ""
+        )
+        warned = f" {len(self.warnings)} values are worth a second look (warnings)." if self.warnings else ""
+        return f"Imported {self.kind}: {self.created} created, {self.updated} updated{kept}{skipped}.{drafts}{warned}"
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -165,9 +193,14 @@ def read_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return records
 
 
-def _missing_columns(kind: Kind, records: Sequence[tuple[int, dict[str, Any]]]) -> list[str]:
-    present = set().union(*(record.keys() for _, record in records))
-    return [column for column in COLUMNS[kind] if column not in present]
+def _columns(records: Sequence[tuple[int, dict[str, Any]]]) -> set[str]:
+    return set().union(*(record.keys() for _, record in records))
+
+
+def _missing_columns(kind: Kind, records: Sequence[tuple[int, dict[str, Any]]], as_draft: bool) -> list[str]:
+    present = _columns(records)
+    required = DRAFT_COLUMNS if as_draft and kind == Kind.PROJECTS else COLUMNS[kind]
+    return [column for column in required if column not in present]
 
 
 # --- importing -----------------------------------------------------------------------------------
@@ -180,6 +213,7 @@ def import_file(
     reference: Reference,
     *,
     skip_invalid: bool = False,
+    as_draft: bool = False,
     actor: str = "cli",
     is_demo: bool = False,
     progress: Progress | None = None,
@@ -192,6 +226,7 @@ def import_file(
         records,
         reference,
         skip_invalid=skip_invalid,
+        as_draft=as_draft,
         actor=actor,
         is_demo=is_demo,
         progress=progress,
@@ -206,6 +241,7 @@ def import_records(
     reference: Reference,
     *,
     skip_invalid: bool = False,
+    as_draft: bool = False,
     actor: str = "cli",
     is_demo: bool = False,
     progress: Progress | None = None,
@@ -214,17 +250,22 @@ def import_records(
 ) -> ImportReport:
     """Import numbered records (as ``read_records`` returns them); see ``import_file``.
 
-    With ``keep_existing`` a row whose external id is already stored is left as it is
-    (counted as unchanged) instead of overwriting the stored row.
+    With ``as_draft`` (projects only) a row that is incomplete for its status (a text too
+    short, a fact missing) is stored as a draft, and the report lists what it still needs;
+    only wrong values are errors. With ``keep_existing`` a row whose external id is already
+    stored is left as it is (counted as unchanged) instead of overwriting the stored row.
     """
-    missing = _missing_columns(kind, records)
+    as_draft = as_draft and kind == Kind.PROJECTS
+    missing = _missing_columns(kind, records, as_draft)
     if missing:
         raise ImportFileError(
             f"{source}: missing column(s) {', '.join(missing)}; the {kind} template has: "
             f"{', '.join(COLUMNS[kind])}"
+            + (f" (with --as-draft only {', '.join(DRAFT_COLUMNS)} are required)" if as_draft else "")
         )
-    validate = validate_project if kind == Kind.PROJECTS else validate_investor
+    known = {*COLUMNS[kind], *OPTIONAL[kind], *IGNORED_COLUMNS}
     report = ImportReport(kind=kind, rows=len(records))
+    report.ignored_columns = sorted(c for c in _columns(records) if c not in known)
     valid: list[Any] = []
     seen: dict[str, int] = {}
     for line, record in records:
@@ -239,9 +280,11 @@ def import_records(
             continue
         seen[external_id] = line
         try:
-            valid.append(validate(record, reference))
+            item = _validate_row(kind, record, reference, as_draft, line, external_id, report)
         except InvalidInput as invalid:
             report.errors += [RowError(line, external_id, e.field, e.message) for e in invalid.errors]
+            continue
+        valid.append(item)
     if report.errors and not skip_invalid:
         return report
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
@@ -274,6 +317,30 @@ def import_records(
     return report
 
 
+def _validate_row(
+    kind: Kind,
+    record: dict[str, Any],
+    reference: Reference,
+    as_draft: bool,
+    line: int,
+    external_id: str,
+    report: ImportReport,
+) -> Any:
+    """A valid row; for projects, its warnings and (stored as a draft) its needs go to ``report``."""
+    if kind == Kind.INVESTORS:
+        return validate_investor(record, reference)
+    try:
+        project = validate_project(record, reference)
+    except InvalidInput:
+        if not as_draft:
+            raise
+        project = validate_project({**record, "status": Status.DRAFT.value}, reference)
+    if project.is_draft:
+        report.needs += [RowError(line, external_id, n.field, n.message) for n in missing_for_submission(project)]
+    report.warnings += [RowError(line, external_id, w.field, w.message) for w in plausibility(project, reference)]
+    return project
+
+
 # --- exporting -----------------------------------------------------------------------------------
 
 
@@ -294,6 +361,7 @@ def _cell(value: Any) -> Any:
 def project_row(project: Project) -> dict[str, Any]:
     """A project as a template row (lists and numbers still typed)."""
     confidential = project.confidential
+    unknown = set(project.unknown or ())
     return {
         "external_id": project.external_id,
         "title": project.title,
@@ -304,9 +372,9 @@ def project_row(project: Project) -> dict[str, Any]:
         "city": project.city,
         "sectors": [s.slug for s in project.sectors],
         "sdgs": [s.number for s in project.sdgs],
-        "stage": project.stage,
-        "instruments": list(project.instruments),
-        "funding_ask": project.funding_ask,
+        "stage": UNKNOWN if "stage" in unknown else project.stage,
+        "instruments": [UNKNOWN] if "instruments" in unknown else list(project.instruments),
+        "funding_ask": UNKNOWN if "funding_ask" in unknown else project.funding_ask,
         "total_cost": project.total_cost,
         "currency": project.currency,
         "aifc_link": project.aifc_link,
@@ -319,6 +387,11 @@ def project_row(project: Project) -> dict[str, Any]:
         "payback_years": project.payback_years,
         "jobs_created": project.jobs_created,
         "green_certification": project.green_certification,
+        "owner_phone": confidential.contact_phone if confidential else None,
+        "website": project.website,
+        "founded_year": project.founded_year,
+        "team_size": project.team_size,
+        "past_investors": project.past_investors,
     }
 
 

@@ -217,12 +217,17 @@ class Project(Base):
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     owner_name: Mapped[str] = mapped_column(String(200))  # the owner organisation, public
-    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), index=True)
-    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    # A draft is stored with whatever it has: place, stage and ask may still be missing (None),
+    # and its texts empty. Submission requires them (``schemas.missing_for_submission``).
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     city: Mapped[str | None] = mapped_column(String(120))
-    stage: Mapped[str] = mapped_column(String(20))  # vocab.Stage
+    stage: Mapped[str | None] = mapped_column(String(20))  # vocab.Stage
     instruments: Mapped[list[str]] = mapped_column(JSON, default=list)  # vocab.Instrument slugs
-    funding_ask: Mapped[Decimal] = mapped_column(Money)  # in `currency`
+    funding_ask: Mapped[Decimal | None] = mapped_column(Money)  # in `currency`
+    # Facts the listing declares unknown ("stage", "instruments", "funding_ask"): their column is
+    # empty on purpose, which submission accepts and matching treats as "does not say".
+    unknown: Mapped[list[str]] = mapped_column(JSON, default=list)
     total_cost: Mapped[Decimal | None] = mapped_column(Money)  # in `currency`
     currency: Mapped[str] = mapped_column(String(3))  # ISO 4217
     expected_irr_pct: Mapped[float | None] = mapped_column(Float)  # percent per year
@@ -231,6 +236,15 @@ class Project(Base):
     green_certification: Mapped[str | None] = mapped_column(String(120))
     aifc_link: Mapped[str] = mapped_column(String(30), default="none")  # vocab.AifcLink
     aifc_reference: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(200))
+    founded_year: Mapped[int | None] = mapped_column(Integer)
+    team_size: Mapped[int | None] = mapped_column(Integer)
+    past_investors: Mapped[str | None] = mapped_column(String(500))
+    # Duplicate signals, normalised on save (``hub.duplicates``): the organisation's name without
+    # its legal form, case or punctuation, and the website's registrable domain.
+    org_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True)  # the title, folded alike
+    website_domain: Mapped[str | None] = mapped_column(String(200), index=True)
     language: Mapped[str] = mapped_column(String(2))  # vocab.Language
     status: Mapped[str] = mapped_column(String(20), index=True)  # vocab.Status
     owner_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
@@ -258,8 +272,8 @@ class ProjectConfidential(Base):
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     contact_name: Mapped[str | None] = mapped_column(String(120))
-    contact_email: Mapped[str] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str] = mapped_column(String(254), index=True)  # "" in a draft without one
+    contact_phone: Mapped[str | None] = mapped_column(String(40), index=True)  # E.164, e.g. +77172000000
     financial_notes: Mapped[str | None] = mapped_column(Text)
 
     project: Mapped[Project] = relationship(back_populates="confidential")

@@ -8,9 +8,11 @@ pages can all use them without importing each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from hub.schemas import FieldError
 from hub.vocab import AifcLink, Stage
 
 if TYPE_CHECKING:
@@ -26,6 +28,72 @@ MIN_DESCRIPTION = 300
 # Stages of a young company: its investors judge the team, the product and the traction, and
 # nobody expects an IRR, a payback period or a count of jobs created from it yet.
 VENTURE_STAGES = frozenset({Stage.IDEA, Stage.SEED, Stage.EARLY})
+
+
+# What listings of each stage usually ask, in US dollars (low, high): seed rounds in the region
+# run from tens of thousands to a few million, infrastructure from millions to billions. An ask
+# far outside (``PLAUSIBLE_FACTOR`` beyond either end) is more often a typo or a wrong currency
+# than a fact, so it is flagged for a second look, never refused.
+TYPICAL_ASK_USD: dict[str, tuple[Decimal, Decimal]] = {
+    Stage.IDEA: (Decimal(10_000), Decimal(1_000_000)),
+    Stage.SEED: (Decimal(25_000), Decimal(5_000_000)),
+    Stage.EARLY: (Decimal(100_000), Decimal(30_000_000)),
+    Stage.GROWTH: (Decimal(500_000), Decimal(300_000_000)),
+    Stage.EXPANSION: (Decimal(1_000_000), Decimal(2_000_000_000)),
+    Stage.MATURE: (Decimal(1_000_000), Decimal(5_000_000_000)),
+}
+ANY_STAGE_ASK_USD = (Decimal(10_000), Decimal(5_000_000_000))
+PLAUSIBLE_FACTOR = 10
+TOTAL_COST_FACTOR = 20  # a total cost over 20x the ask: the ask is probably missing zeros
+HIGH_IRR_PCT = 60
+
+
+def plausibility(project: ProjectIn, reference: Reference, today: date | None = None) -> list[FieldError]:
+    """Values that are allowed but unlikely, each saying what to check. Warnings never block:
+    import reports them, forms show them and the curation card lists them."""
+    warnings: list[FieldError] = []
+    stage_name = f"{project.stage}-stage" if project.stage else "a"
+    low, high = TYPICAL_ASK_USD.get(project.stage or "", ANY_STAGE_ASK_USD)
+    if project.funding_ask is not None and project.currency:
+        usd = reference.fx.to_usd(project.funding_ask, project.currency)
+        if usd * PLAUSIBLE_FACTOR < low:
+            warnings.append(
+                FieldError(
+                    "funding_ask",
+                    f"about USD {usd:,.0f} is far below what {stage_name} listing usually asks "
+                    f"(USD {low:,.0f} or more): check for missing zeros or the wrong currency",
+                )
+            )
+        elif usd > high * PLAUSIBLE_FACTOR:
+            warnings.append(
+                FieldError(
+                    "funding_ask",
+                    f"about USD {usd:,.0f} is far above what {stage_name} listing usually asks "
+                    f"(up to USD {high:,.0f}): check for extra zeros, the wrong currency or the stage",
+                )
+            )
+    if project.total_cost is not None and project.funding_ask and project.total_cost > project.funding_ask * TOTAL_COST_FACTOR:
+        ratio = project.total_cost / project.funding_ask
+        warnings.append(
+            FieldError(
+                "total_cost",
+                f"is {ratio:,.0f} times the funding ask: check that the ask is the amount raised "
+                "here and that neither has missing or extra zeros",
+            )
+        )
+    year = (today or date.today()).year
+    if project.founded_year is not None and project.founded_year > year:
+        warnings.append(
+            FieldError("founded_year", f"{project.founded_year} lies in the future: give the year it was founded")
+        )
+    if project.expected_irr_pct is not None and project.expected_irr_pct > HIGH_IRR_PCT:
+        warnings.append(
+            FieldError(
+                "expected_irr_pct",
+                f"{project.expected_irr_pct:g}% a year is rare: check it is a yearly percentage, not a multiple",
+            )
+        )
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -68,35 +136,49 @@ def completeness(project: ProjectIn | Project) -> tuple[float, list[str]]:
 
 
 def eligibility(project: ProjectIn, reference: Reference) -> list[Criterion]:
-    """The published admission criteria, checked against a (valid) passport."""
-    ask_usd = reference.fx.to_usd(project.funding_ask, project.currency)
-    region = reference.regions[project.region]
+    """The published admission criteria, checked against a passport (a draft may fail some
+    for want of a fact; an ask declared unknown passes, for investors to ask about)."""
+    region = reference.regions.get(project.region or "")
     priority = [s for s in project.sectors if s in reference.sectors]
+    description = len(project.description or "")
+    if project.funding_ask is None:
+        size = Criterion(
+            "size",
+            "funding_ask" in project.unknown,
+            "the ask is not known yet: investors see it as unknown and ask about it"
+            if "funding_ask" in project.unknown
+            else "give the funding ask, or mark it unknown",
+        )
+    else:
+        ask_usd = reference.fx.to_usd(project.funding_ask, project.currency or "USD")
+        inside = MIN_ASK_USD <= ask_usd <= MAX_ASK_USD
+        size = Criterion(
+            "size",
+            inside,
+            f"ask of about USD {ask_usd:,.0f} is {'within' if inside else 'outside'} "
+            f"USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}",
+        )
     return [
         Criterion(
             "location",
-            True,
-            f"{region.name_en} is in the hub's region (Kazakhstan, Central Asia, Russian border regions)",
+            region is not None,
+            f"{region.name_en} is in the hub's region (Kazakhstan, Central Asia, Russian border regions)"
+            if region
+            else "name the region where the project is",
         ),
         Criterion(
             "sector",
             bool(priority),
             "a priority sector is named" if priority else "name at least one of the hub's sectors",
         ),
-        Criterion(
-            "size",
-            MIN_ASK_USD <= ask_usd <= MAX_ASK_USD,
-            f"ask of about USD {ask_usd:,.0f} is within USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}"
-            if MIN_ASK_USD <= ask_usd <= MAX_ASK_USD
-            else f"ask of about USD {ask_usd:,.0f} is outside USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}",
-        ),
+        size,
         Criterion(
             "description",
-            len(project.description) >= MIN_DESCRIPTION,
+            description >= MIN_DESCRIPTION,
             "the description explains the project"
-            if len(project.description) >= MIN_DESCRIPTION
+            if description >= MIN_DESCRIPTION
             else f"write at least {MIN_DESCRIPTION} characters of description "
-            f"(now {len(project.description)}): problem, solution, business model, use of funds",
+            f"(now {description}): problem, solution, business model, use of funds",
         ),
         Criterion(
             "impact",

@@ -28,6 +28,7 @@ from hub.models import (
     project_sectors,
     utcnow,
 )
+from hub.duplicates import entity_key, website_key
 from hub.reference import Reference
 from hub.schemas import InvestorIn, ProjectIn
 from hub.vocab import Status
@@ -129,14 +130,15 @@ def save_project(
         project = Project(external_id=data.external_id or _pending_id(), is_demo=is_demo)
         session.add(project)
     project.title = data.title
-    project.summary = data.summary
-    project.description = data.description
-    project.owner_name = data.owner_name
+    project.summary = data.summary or ""  # a draft's texts may be empty; submission needs them
+    project.description = data.description or ""
+    project.owner_name = data.owner_name or ""
     project.country_code = data.country
     project.region_code = data.region
     project.city = data.city
     project.stage = data.stage
     project.instruments = list(data.instruments)
+    project.unknown = list(data.unknown)
     project.funding_ask = data.funding_ask
     project.total_cost = data.total_cost
     project.currency = data.currency
@@ -146,7 +148,14 @@ def save_project(
     project.green_certification = data.green_certification
     project.aifc_link = data.aifc_link
     project.aifc_reference = data.aifc_reference
-    project.language = data.language
+    project.language = data.language or "en"
+    project.website = data.website
+    project.founded_year = data.founded_year
+    project.team_size = data.team_size
+    project.past_investors = data.past_investors
+    project.org_key = entity_key(data.owner_name)
+    project.name_key = entity_key(data.title)
+    project.website_domain = website_key(data.website)
     if data.status != project.status:  # a new row has no status yet
         set_status(project, data.status)
     if owner_account_id is not None:
@@ -156,10 +165,12 @@ def save_project(
     with session.no_autoflush:
         project.sectors = _all_by_key(session, Sector, Sector.slug, data.sectors)
         project.sdgs = _all_by_key(session, Sdg, Sdg.number, data.sdgs)
+    email = data.owner_email or ""  # "" until a draft names its contact
     if project.confidential is None:
-        project.confidential = ProjectConfidential(contact_email=data.owner_email)
+        project.confidential = ProjectConfidential(contact_email=email, contact_phone=data.owner_phone)
     else:
-        project.confidential.contact_email = data.owner_email
+        project.confidential.contact_email = email
+        project.confidential.contact_phone = data.owner_phone
     session.flush()
     _give_external_id(session, project, "P-")
     record_event(
@@ -171,6 +182,17 @@ def save_project(
         details={"external_id": project.external_id, "status": project.status},
     )
     return project, created
+
+
+def fill_identity_keys(session: Session) -> int:
+    """Give projects stored before duplicate signals existed their folded name, organisation and
+    website keys (see ``hub.duplicates``). Returns how many were filled in."""
+    rows = session.scalars(select(Project).where(Project.name_key.is_(None))).all()
+    for project in rows:
+        project.org_key = entity_key(project.owner_name)
+        project.name_key = entity_key(project.title)
+        project.website_domain = website_key(project.website)
+    return len(rows)
 
 
 def set_status(project: Project, status: str) -> None:

@@ -24,9 +24,12 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from hub.duplicates import normal_phone, normal_website
+from hub.language import text_language
 from hub.reference import Reference
 from hub.vocab import AifcLink, Instrument, InvestorType, Language, Stage, Status, slugs
 
@@ -155,7 +158,9 @@ def _as_upper(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_blank_to_none)]
 OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Slug = Annotated[str, BeforeValidator(_as_slug)]
+OptSlug = Annotated[str | None, BeforeValidator(_as_slug)]
 Upper = Annotated[str, BeforeValidator(_as_upper)]
+OptUpper = Annotated[str | None, BeforeValidator(_as_upper)]
 SlugList = Annotated[list[str], BeforeValidator(_as_lower_list)]
 CodeList = Annotated[list[str], BeforeValidator(lambda v: [str(x).upper() for x in _as_list(v)])]
 IntList = Annotated[list[int], BeforeValidator(_as_list)]
@@ -240,48 +245,89 @@ class _Input(BaseModel):
 # --- project passport ------------------------------------------------------------------------------
 
 
+UNKNOWN = "unknown"  # what a listing writes for a fact it does not know (see ``UNKNOWABLE``)
+UNKNOWABLE = ("stage", "instruments", "funding_ask")  # the facts that may be declared unknown
+TITLE_MIN = 2  # real company names are short: "Qoly", "3D"
+SUMMARY_MIN = 20
+DESCRIPTION_MIN = 80
+OWNER_MIN = 2
+
+
 class ProjectIn(_Input):
-    """A project passport as an owner submits it or a CSV row carries it."""
+    """A project passport as an owner submits it or a CSV row carries it.
+
+    Only the title is needed to store a draft; ``missing_for_submission`` lists what a passport
+    still needs before it may be submitted or published. Stage, instruments and funding ask
+    may be declared ``unknown`` (listed in ``unknown``, their own field left empty)."""
 
     external_id: OptText = Field(default=None, max_length=64)
-    title: Text = Field(min_length=5, max_length=TITLE_MAX)
-    summary: Text = Field(min_length=20, max_length=SUMMARY_MAX)
-    description: Text = Field(min_length=80, max_length=DESCRIPTION_MAX)
-    owner_name: Text = Field(min_length=2, max_length=200)
-    owner_email: Text
-    country: Upper
-    region: Upper
+    title: Text = Field(min_length=TITLE_MIN, max_length=TITLE_MAX)
+    summary: OptText = Field(default=None, max_length=SUMMARY_MAX)
+    description: OptText = Field(default=None, max_length=DESCRIPTION_MAX)
+    owner_name: OptText = Field(default=None, max_length=200)
+    owner_email: OptText = None
+    owner_phone: OptText = Field(default=None, max_length=40)
+    country: OptUpper = None
+    region: OptUpper = None
     city: OptText = Field(default=None, max_length=120)
-    sectors: SlugList = Field(min_length=1, max_length=3)
+    sectors: SlugList = Field(default_factory=list, max_length=3)
     sdgs: IntList = Field(default_factory=list, max_length=17)
-    stage: Slug
-    instruments: SlugList = Field(min_length=1)
-    funding_ask: Amount = Field(gt=0)
+    stage: OptSlug = None
+    instruments: SlugList = Field(default_factory=list)
+    funding_ask: OptAmount = Field(default=None, gt=0)
     total_cost: OptAmount = Field(default=None, gt=0)
-    currency: Upper
+    currency: OptUpper = None
+    unknown: SlugList = Field(default_factory=list)
     aifc_link: Slug = AifcLink.NONE.value
     aifc_reference: OptText = Field(default=None, max_length=200)
-    language: Slug
+    language: OptSlug = None
     status: Slug = Status.DRAFT.value
     expected_irr_pct: OptFloat = Field(default=None, ge=-100, le=200)
     payback_years: OptFloat = Field(default=None, gt=0, le=60)
     jobs_created: OptInt = Field(default=None, ge=0, le=1_000_000)
     green_certification: OptText = Field(default=None, max_length=120)
+    website: OptText = Field(default=None, max_length=200)
+    founded_year: OptInt = Field(default=None, ge=1800, le=2100)
+    team_size: OptInt = Field(default=None, ge=0, le=1_000_000)
+    past_investors: OptText = Field(default=None, max_length=500)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknowns(cls, data: Any) -> Any:
+        """A cell reading ``unknown`` declares that fact unknown (and leaves the field empty)."""
+        if not isinstance(data, Mapping):
+            return data
+        declared = [u.lower() for u in _as_list(data.get("unknown")) if isinstance(u, str)]
+        values = dict(data)
+        for name in UNKNOWABLE:
+            cell = _as_list(values.get(name)) if name == "instruments" else [_blank_to_none(values.get(name))]
+            if any(isinstance(c, str) and c.lower() == UNKNOWN for c in cell):
+                if len(cell) > 1:
+                    continue  # "equity;unknown": the instrument check names the stray word
+                values[name] = None
+                declared.append(name)
+        values["unknown"] = sorted(set(declared))
+        return values
+
+    @field_validator("unknown")
+    @classmethod
+    def _unknown(cls, value: list[str]) -> list[str]:
+        return _all_of(value, list(UNKNOWABLE), "field that may be unknown")
 
     @field_validator("owner_email")
     @classmethod
-    def _owner_email(cls, value: str) -> str:
-        return _email(value)
+    def _owner_email(cls, value: str | None) -> str | None:
+        return None if value is None else _email(value)
 
     @field_validator("currency")
     @classmethod
-    def _currency(cls, value: str, info: ValidationInfo) -> str:
-        return _check_currency(value, info)
+    def _currency(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _check_currency(value, info)
 
     @field_validator("stage")
     @classmethod
-    def _stage(cls, value: str) -> str:
-        return _one_of(value, slugs(Stage), "stage")
+    def _stage(cls, value: str | None) -> str | None:
+        return None if value is None else _one_of(value, [*slugs(Stage), UNKNOWN], "stage")
 
     @field_validator("instruments")
     @classmethod
@@ -295,8 +341,8 @@ class ProjectIn(_Input):
 
     @field_validator("language")
     @classmethod
-    def _language(cls, value: str) -> str:
-        return _one_of(value, slugs(Language), "language")
+    def _language(cls, value: str | None) -> str | None:
+        return None if value is None else _one_of(value, slugs(Language), "language")
 
     @field_validator("status")
     @classmethod
@@ -305,13 +351,13 @@ class ProjectIn(_Input):
 
     @field_validator("country")
     @classmethod
-    def _country(cls, value: str, info: ValidationInfo) -> str:
-        return _one_of(value, sorted(_reference(info).countries), "country code")
+    def _country(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _one_of(value, sorted(_reference(info).countries), "country code")
 
     @field_validator("region")
     @classmethod
-    def _region(cls, value: str, info: ValidationInfo) -> str:
-        if value not in _reference(info).regions:
+    def _region(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value not in _reference(info).regions:
             raise _fail(
                 "'{value}' is not a known region code: use an ISO 3166-2 code such as KZ-71 "
                 "(Astana), UZ-TK (Tashkent) or KG-GB (Bishkek)",
@@ -331,6 +377,20 @@ class ProjectIn(_Input):
         if wrong:
             raise _fail("SDG numbers run from 1 to 17; remove {wrong}", wrong=", ".join(map(str, wrong)))
         return sorted(set(value))
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return normal_website(value)
+        except ValueError as error:
+            raise _fail("{reason}", reason=str(error)) from None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
 
 
 # --- investor profile ------------------------------------------------------------------------------
@@ -421,6 +481,9 @@ _LABELS = {
     "external_id": "External id",
     "owner_name": "Owner organisation",
     "owner_email": "Owner email",
+    "owner_phone": "Owner phone",
+    "founded_year": "Founding year",
+    "past_investors": "Past investors",
     "funding_ask": "Funding ask",
     "total_cost": "Total cost",
     "aifc_link": "AIFC link",
@@ -487,36 +550,110 @@ def _errors_from(error: ValidationError) -> list[FieldError]:
 
 
 def _project_checks(project: ProjectIn, reference: Reference) -> list[FieldError]:
-    """Rules that span several fields of a project passport."""
+    """Rules that span several fields of a project passport (on whatever it gives)."""
     problems: list[FieldError] = []
-    region = reference.regions[project.region]
-    if region.country != project.country:
+    if project.region and project.country:
+        region = reference.regions[project.region]
+        if region.country != project.country:
+            problems.append(
+                FieldError(
+                    "region",
+                    f"{project.region} ({region.name_en}) lies in {region.country}, not {project.country}: "
+                    "correct the country or the region",
+                )
+            )
+    amounts = [name for name in ("funding_ask", "total_cost") if getattr(project, name) is not None]
+    if amounts and project.currency is None:
         problems.append(
             FieldError(
-                "region",
-                f"{project.region} ({region.name_en}) lies in {region.country}, not {project.country}: "
-                "correct the country or the region",
+                "currency",
+                f"is required with the {' and '.join(label(a).lower() for a in amounts)}: "
+                "write its ISO code, e.g. KZT or USD",
             )
         )
-    problems += _usd_ceiling("funding_ask", project.funding_ask, project.currency, reference)
-    problems += _usd_ceiling("total_cost", project.total_cost, project.currency, reference)
-    if project.total_cost is not None and project.total_cost < project.funding_ask:
+    elif project.currency:
+        problems += _usd_ceiling("funding_ask", project.funding_ask, project.currency, reference)
+        problems += _usd_ceiling("total_cost", project.total_cost, project.currency, reference)
+    ask, total = project.funding_ask, project.total_cost
+    if total is not None and ask is not None and total < ask:
         problems.append(
             FieldError(
                 "total_cost",
-                f"is {project.total_cost:,.2f}, below the funding ask of {project.funding_ask:,.2f}: "
+                f"is {total:,.2f}, below the funding ask of {ask:,.2f}: "
                 "the ask is the part of the total cost you raise, so raise the total cost or lower the ask",
             )
         )
-    if project.aifc_link in NEEDS_AIFC_REFERENCE and not project.aifc_reference:
-        problems.append(
+    both = sorted(set(project.unknown) & {n for n in UNKNOWABLE if getattr(project, n)})
+    if both:
+        problems.append(FieldError(both[0], "is both given and declared unknown: keep one"))
+    return problems
+
+
+def _fill_in(project: ProjectIn, reference: Reference) -> ProjectIn:
+    """What a passport leaves out but can be told from the rest: its language from its text,
+    a currency for a passport without amounts, its phone in international form."""
+    update: dict[str, Any] = {}
+    if project.language is None:
+        update["language"] = text_language(" ".join(filter(None, (project.title, project.summary, project.description))))
+    if project.currency is None and project.funding_ask is None and project.total_cost is None:
+        country = reference.countries.get(project.country or "")
+        update["currency"] = country.currency if country else "USD"
+    if project.owner_phone:
+        try:
+            update["owner_phone"] = normal_phone(project.owner_phone, project.country)
+        except ValueError as error:
+            raise InvalidInput([FieldError("owner_phone", str(error))]) from None
+    return project.model_copy(update=update) if update else project
+
+
+def _passport_fields(project: Any) -> dict[str, Any]:
+    """The fields submission checks, from a ``ProjectIn`` or a stored ``models.Project``."""
+    if isinstance(project, ProjectIn):
+        return dict(project)
+    confidential = project.confidential
+    return {
+        **{name: getattr(project, name) for name in ("title", "summary", "description", "owner_name")},
+        **{name: getattr(project, name) for name in ("sectors", "stage", "instruments", "funding_ask")},
+        **{name: getattr(project, name) for name in ("unknown", "aifc_link", "aifc_reference")},
+        "owner_email": confidential.contact_email if confidential else None,
+        "country": project.country_code,
+        "region": project.region_code,
+    }
+
+
+def missing_for_submission(project: ProjectIn | Any) -> list[FieldError]:
+    """What a passport (a ``ProjectIn`` or a stored project) still needs before it may be
+    submitted or published, each with how to fix it. Empty when it is complete."""
+    given = _passport_fields(project)
+    needs: list[FieldError] = []
+    for name, least in (("title", TITLE_MIN), ("summary", SUMMARY_MIN), ("description", DESCRIPTION_MIN)):
+        length = len((given[name] or "").strip())
+        if length < least:
+            needs.append(
+                FieldError(name, f"is too short ({length} characters): write at least {least}")
+                if length
+                else FieldError(name, f"is required: write at least {least} characters")
+            )
+    if len((given["owner_name"] or "").strip()) < OWNER_MIN:
+        needs.append(FieldError("owner_name", "is required: name the organisation behind the project"))
+    for name in ("owner_email", "country", "region"):
+        if not given[name]:
+            needs.append(FieldError(name, "is required: fill it in"))
+    if not given["sectors"]:
+        needs.append(FieldError("sectors", "is empty: name at least one sector (separate several with ';')"))
+    unknown = set(given["unknown"] or ())
+    for name in UNKNOWABLE:
+        if not given[name] and name not in unknown:
+            needs.append(FieldError(name, "is required: give it, or write unknown if the listing does not say"))
+    if given["aifc_link"] in NEEDS_AIFC_REFERENCE and not given["aifc_reference"]:
+        needs.append(
             FieldError(
                 "aifc_reference",
-                f"is required for the AIFC link '{project.aifc_link}': give the registration number, "
+                f"is required for the AIFC link '{given['aifc_link']}': give the registration number, "
                 "AIX ticker or supporting AIFC body so staff can verify it",
             )
         )
-    return problems
+    return needs
 
 
 def _investor_checks(investor: InvestorIn, reference: Reference) -> list[FieldError]:
@@ -558,9 +695,14 @@ def _validate(model: type[_Input], data: Mapping[str, Any], reference: Reference
 
 
 def validate_project(data: Mapping[str, Any], reference: Reference) -> ProjectIn:
-    """Check a project passport; raise ``InvalidInput`` naming every wrong field."""
-    project = _validate(ProjectIn, data, reference)
+    """Check a project passport; raise ``InvalidInput`` naming every wrong field.
+
+    A draft (status ``draft``) may be incomplete: only wrong values are errors, and
+    ``missing_for_submission`` says what it still needs. Any other status must be complete."""
+    project = _fill_in(_validate(ProjectIn, data, reference), reference)
     problems = _project_checks(project, reference)
+    if not project.is_draft:
+        problems += missing_for_submission(project)
     if problems:
         raise InvalidInput(problems)
     return project

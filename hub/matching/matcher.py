@@ -25,7 +25,8 @@ from hub.matching.filters import ProjectFilters
 from hub.matching.results import Match, MatchResult
 from hub.matching.scoring import contributions, factor_values
 from hub.matching.settings import FACTORS, MatchSettings
-from hub.matching.text import Lexicon, QueryScale, corpus_sample, fuse, lexical_z, relevance, text_language
+from hub.language import text_language
+from hub.matching.text import Lexicon, QueryScale, corpus_sample, fuse, lexical_z, relevance
 from hub.reference import Reference
 
 # Two passports are probably the same project when their texts are this close (cosine of the

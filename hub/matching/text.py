@@ -25,25 +25,13 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
+from hub.language import CYRILLIC, KAZAKH_LETTERS, text_language
+
 WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
-LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
-KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 KAZAKH_STEM = 6  # Kazakh has no Snowball stemmer: its suffixes follow the root, so keep a prefix
 SAMPLE_SIZE = 2048
 MIN_SD = 1e-3
 PRIOR_MEAN, PRIOR_SD, PRIOR_WEIGHT = 0.1, 0.1, 20
-
-
-def text_language(text: str) -> str:
-    """``en``, ``ru`` or ``kk`` by script: Latin is read as English, Cyrillic with Kazakh-only
-    letters as Kazakh, other Cyrillic as Russian."""
-    letters = len(LETTER.findall(text))
-    cyrillic = len(CYRILLIC.findall(text))
-    if not letters or cyrillic < letters / 2:
-        return "en"
-    kazakh = len(KAZAKH_LETTERS.findall(text))
-    return "kk" if kazakh >= max(2, cyrillic // 100) else "ru"
 
 
 @lru_cache(maxsize=1)

@@ -47,11 +47,15 @@ def test_a_region_centroid_is_not_simply_its_capital_city(reference: Reference) 
     assert reference.regions["KZ-47"].lon > 52.0
 
 
-def test_sectors_cover_the_programme_priorities_with_three_languages_and_nace(reference: Reference) -> None:
+def test_sectors_cover_the_programme_priorities_and_real_directories_with_three_languages_and_nace(
+    reference: Reference,
+) -> None:
     expected = {
         "public_transport", "healthcare", "education", "public_safety", "e_government", "green_building",
         "energy_efficiency", "renewable_energy", "water_utilities", "agriculture_food", "logistics",
         "fintech", "ict", "mining_metals", "manufacturing", "tourism", "real_estate",
+        # where startup directories' consumer apps, shops, media, games and HR tech belong
+        "consumer_ecommerce", "media_games", "hr_jobs",
     }  # fmt: skip
     assert set(reference.sectors) == expected
     for sector in reference.sectors.values():

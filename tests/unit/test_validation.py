@@ -120,7 +120,7 @@ PROJECT_CASES = [
     ({"region": "UZ-TK"}, "region", "lies in UZ, not KZ"),
     ({"country": "CN"}, "country", "not a known country code"),
     ({"sectors": "space_tourism"}, "sectors", "'space_tourism' is not a known sector slug"),
-    ({"sectors": ""}, "sectors", "give at least one value"),
+    ({"sectors": ""}, "sectors", "name at least one sector"),
     ({"sdgs": "18"}, "sdgs", "run from 1 to 17"),
     ({"stage": "unicorn"}, "stage", "use one of idea, seed, early, growth, expansion, mature"),
     ({"instruments": "equity;crypto"}, "instruments", "'crypto' is not a known instrument"),
@@ -183,4 +183,6 @@ def test_a_missing_required_field_is_named(reference: Reference) -> None:
     incomplete = {k: v for k, v in GOOD_PROJECT.items() if k != "funding_ask"}
     with pytest.raises(InvalidInput) as caught:
         validate_project(incomplete, reference)
-    assert [(e.field, e.message) for e in caught.value.errors] == [("funding_ask", "is required: fill it in")]
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        ("funding_ask", "is required: give it, or write unknown if the listing does not say")
+    ]

@@ -1,0 +1,202 @@
+"""Is this listing one already on file? Entity signals beside text similarity.
+
+Two independently written profiles of one company share little wording (cosine about 0.6-0.7
+with the bundled encoder), while the demo's edited resubmissions reach 0.92 and more. So text
+alone cannot tell them apart from two companies in one line of business. What independent
+profiles do share is the entity: the organisation's name once its legal form, case and
+punctuation are folded ("ТОО «Kaspi»" = "Kaspi LLP"), the website's domain, and the contact's
+email or phone. Each is a signal; the rule below says which signals, with how much text
+similarity, make a probable duplicate. Its thresholds are calibrated on real pairs
+(``data/eval/duplicate_eval.json``, ``python -m hub evaluate``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+# Legal forms and company-kind words, in the languages of the region (lower case, no dots):
+# English, Russian, Kazakh, Kyrgyz and Uzbek abbreviations and their spelled-out forms.
+LEGAL_FORMS = frozenset(
+    """
+    llp llc ltd limited inc incorporated corp corporation co company plc jsc pjsc ojsc cjsc
+    gmbh ag sa sas srl bv nv lp pte pty group holding holdings
+    тоо ооо ао пао оао зао ип чп тов жшс ақ ак кгп гкп ргп гу осоо мчж хк ок
+    товарищество ограниченной ответственностью общество акционерное публичное
+    mchj xk aj
+    """.split()
+)
+# Words that join a spelled-out legal form ("общество с ограниченной ответственностью").
+JOINERS = frozenset({"с", "и", "of", "the", "and"})
+
+# Hosts that many organisations share: their first path segment names the entity
+# (instagram.com/kaspi.kz), the host alone names nobody.
+SHARED_HOSTS = frozenset(
+    """
+    facebook.com fb.com instagram.com linkedin.com t.me telegram.me vk.com ok.ru youtube.com
+    twitter.com x.com github.com gitlab.com medium.com linktr.ee taplink.cc notion.site
+    tilda.ws wixsite.com sites.google.com play.google.com apps.apple.com tiktok.com
+    """.split()
+)
+# Second-level labels under which a registry sells names (kaspi.com.kz is "kaspi.com.kz").
+SECOND_LEVEL = frozenset({"com", "org", "net", "gov", "edu", "co", "ac", "biz", "info", "or"})
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia a g k n o u u h i".split(),
+        strict=True,
+    )
+)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _latin(word: str) -> str:
+    return "".join(_CYRILLIC.get(ch, ch) for ch in word).replace("_", "")
+
+
+def entity_key(name: str | None) -> str | None:
+    """An organisation or product name folded for comparison: case, accents, quotes,
+    punctuation and legal forms dropped, Cyrillic spelt in Latin letters. ``None`` when
+    nothing distinctive is left (a name that is only a legal form, or under 2 letters)."""
+    if not name:
+        return None
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"\.(kz|com|ru|uz|kg|io|ai|app|net|org)\b", " ", text)  # "Kaspi.kz" is Kaspi
+    words = [w for w in _NON_WORD.split(text.replace("_", " ")) if w]
+    kept = [w for w in words if w not in LEGAL_FORMS and w not in JOINERS]
+    key = " ".join(_latin(w) for w in kept)
+    return key if len(key.replace(" ", "")) >= 2 else None
+
+
+def website_key(url: str | None) -> str | None:
+    """The part of a website address that names its owner: the registrable domain
+    (``https://www.kaspi.kz/shop`` -> ``kaspi.kz``), or host and first path segment on a
+    shared host (``instagram.com/kaspi.kz``). ``None`` for an empty or unreadable address."""
+    if not url or not url.strip():
+        return None
+    text = url.strip()
+    if "//" not in text:
+        text = f"//{text}"
+    try:
+        parts = urlsplit(text.casefold())
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if "." not in host:
+        return None
+    host = host.removeprefix("www.").removeprefix("m.")
+    if host in SHARED_HOSTS or any(host.endswith(f".{shared}") for shared in SHARED_HOSTS):
+        segment = parts.path.strip("/").split("/")[0].lstrip("@")
+        return f"{host}/{segment}" if segment else None
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def normal_website(url: str) -> str:
+    """A website as it is stored: with its scheme (``kaspi.kz`` -> ``https://kaspi.kz``).
+    Raises ``ValueError`` saying what is wrong when it is not a web address."""
+    text = url.strip()
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        text = f"https://{text}"
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in {"http", "https"} or website_key(text) is None or " " in text:
+        raise ValueError(f"'{url}' is not a web address: write it as example.kz or https://example.kz")
+    return text
+
+
+def normal_phone(phone: str, country: str | None) -> str:
+    """A phone number in international form (+77172000000), read as dialled in ``country``
+    when it has no country code. Raises ``ValueError`` when it is not a possible number."""
+    try:
+        number = phonenumbers.parse(phone, (country or "KZ").upper())
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ValueError(
+            f"'{phone}' is not a phone number: write it with the country code, e.g. +7 717 200 00 00"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- the rule --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What says who a listing is: its name, organisation, website, contact and place."""
+
+    name: str | None  # entity_key of the title
+    organisation: str | None  # entity_key of the owner organisation
+    website: str | None  # website_key
+    email: str | None = None  # lower-cased; only where contacts may be compared (curation)
+    phone: str | None = None  # E.164
+    region: str | None = None
+
+    @property
+    def names(self) -> set[str]:
+        return {key for key in (self.name, self.organisation) if key}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One reason two listings look like the same one: ``kind`` and the shared ``value``."""
+
+    kind: str  # website, name, email, phone, text
+    value: str
+
+    def __str__(self) -> str:
+        return {
+            "website": f"same website {self.value}",
+            "name": f"same organisation or product name '{self.value}'",
+            "email": f"same contact email {self.value}",
+            "phone": f"same contact phone {self.value}",
+            "text": f"text similarity {self.value}",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    """When signals make a probable duplicate.
+
+    - the same website: always (an organisation's own domain or page names it);
+    - the same name or contact, with text at least ``entity_similarity`` alike (one
+      organisation may list several different projects; the text tells them apart);
+    - text at least ``copy_similarity`` alike with the same region or a shared name or
+      contact: an edited copy, as the demo's resubmissions are.
+    """
+
+    entity_similarity: float = 0.45
+    copy_similarity: float = 0.92
+
+    def signals(self, a: Identity, b: Identity, similarity: float) -> tuple[Signal, ...]:
+        """Why ``a`` and ``b`` are probably one listing; empty when they are not."""
+        shared: list[Signal] = []
+        if a.website and a.website == b.website:
+            shared.append(Signal("website", a.website))
+        common = sorted(a.names & b.names)
+        if common:
+            shared.append(Signal("name", common[0]))
+        if a.email and a.email == b.email:
+            shared.append(Signal("email", a.email))
+        if a.phone and a.phone == b.phone:
+            shared.append(Signal("phone", a.phone))
+        text = Signal("text", f"{similarity:.2f}")
+        if any(s.kind == "website" for s in shared):
+            return (*shared, text)
+        if shared and similarity >= self.entity_similarity:
+            return (*shared, text)
+        if similarity >= self.copy_similarity and (shared or (a.region and a.region == b.region)):
+            return (*shared, text)
+        return ()
+
+
+def describe(signals: tuple[Signal, ...]) -> str:
+    """The signals as one line: "same website kaspi.kz; text similarity 0.67"."""
+    return "; ".join(str(s) for s in signals)
