@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
+from hub.duplicates import Identity, identity
 from hub.models import Investor, Project
 from hub.passport import completeness
 from hub.reference import Reference
@@ -84,6 +85,11 @@ class ProjectFacts:
     language: str
     published_at: datetime
     completeness: float  # 0..1
+    identity: Identity | None = None  # who the listing is, for duplicate checks
+
+    @property
+    def who(self) -> Identity:
+        return self.identity or identity(self.title, self.owner_name, None, region=self.region)
 
 
 def is_green(sectors: Iterable[str], certification: str | None, reference: Reference) -> bool:
@@ -114,6 +120,7 @@ def passport_facts(passport: ProjectIn, reference: Reference, published_at: date
         language=passport.language,
         published_at=published_at,
         completeness=completeness(passport)[0],
+        identity=identity(passport.title, passport.owner_name, passport.website, region=passport.region),
     )
 
 
@@ -137,6 +144,7 @@ def project_facts(project: Project, reference: Reference) -> ProjectFacts:
         language=project.language,
         published_at=project.published_at or project.updated_at,
         completeness=completeness(project)[0],
+        identity=Identity(project.name_key, project.org_key, project.website_domain, region=project.region_code),
     )
 
 

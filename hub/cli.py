@@ -203,6 +203,7 @@ def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         evaluate_corpus,
         evaluate_generalists,
     )
+    from hub.evaluation_listings import evaluate_duplicates, evaluate_suggester
 
     folder = hub.settings.reference_dir / "eval"
     path = Path(args.file) if args.file else folder / "matching_eval.json"
@@ -229,6 +230,13 @@ def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
                 folder / "generalist_eval.json", encoder, workdir / "demo", reference_dir
             )
             out.write(generalists.markdown() + "\n")
+    if (folder / "sector_eval.json").exists():
+        out.write("\n" + evaluate_suggester(folder / "sector_eval.json", encoder, reference_dir).markdown() + "\n")
+    if (folder / "duplicate_eval.json").exists():
+        duplicates = evaluate_duplicates(
+            folder / "duplicate_eval.json", encoder, reference_dir, hub.settings.demo_seed
+        )
+        out.write("\n" + duplicates.markdown() + "\n")
     return EXIT_OK
 
 

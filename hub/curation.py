@@ -18,13 +18,14 @@ from hub import repository
 from hub.i18n import Text, Vocab
 from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
-from hub.passport import completeness
+from hub.duplicates import Identity, Signal
+from hub.passport import completeness, plausibility
 from hub.reference import Reference
-from hub.schemas import ProjectIn, missing_for_submission
+from hub.schemas import FieldError, ProjectIn, missing_for_submission
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
 
 if TYPE_CHECKING:  # only for annotations: matching does not depend on the workflow
-    from hub.matching import Match, Matcher, MatchResult
+    from hub.matching import Matcher
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.DRAFT, Status.SUBMITTED): {Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN},
@@ -183,40 +184,60 @@ def save_passport(session: Session, data: ProjectIn, actor: Actor, owner_account
     return project
 
 
-def duplicate_check(matcher: Matcher, project: Project, reference: Reference, top: int = 3) -> MatchResult:
-    """The published listings closest to a passport, each marked ``duplicate`` when it is probably
-    the same project (close text, and the same region or owner; see ``DUPLICATE_SIMILARITY``)."""
-    return matcher.duplicate_candidates(
-        project_text(project),
+@dataclass(frozen=True)
+class Similar:
+    """A listing close to a passport under review: by text, or by a shared name, website or
+    contact. ``duplicate`` says why it is probably the same listing (empty: a comparable)."""
+
+    id: int
+    external_id: str
+    label: str
+    status: str
+    similarity: float  # cosine of the two indexed texts
+    duplicate: tuple[Signal, ...] = ()
+
+
+def project_identity(project: Project) -> Identity:
+    """Who a stored listing is, contacts included (staff only: contacts are confidential)."""
+    confidential = project.confidential
+    return Identity(
+        name=project.name_key,
+        organisation=project.org_key,
+        website=project.website_domain,
+        email=(confidential.contact_email or "").lower() or None if confidential else None,
+        phone=confidential.contact_phone if confidential else None,
         region=project.region_code,
-        owner_name=project.owner_name,
-        exclude=project.id,
-        top=top,
     )
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    """One passport waiting for a staff decision, with what the reviewer checks."""
-
-    project_id: int
-    external_id: str
-    title: str
-    status: str
-    aifc_link: str
-    aifc_reference: str | None
-    completeness: float
-    missing: list[str]
-    similar: list[Match]  # closest published listings; ``duplicate`` marks a probable same project
-    aifc_verified: bool | None  # None: a claimed link not checked yet (or no link claimed)
-
-    @property
-    def possible_duplicate(self) -> bool:
-        return any(m.duplicate for m in self.similar)
-
-    @property
-    def aifc_to_verify(self) -> bool:
-        return self.aifc_link != AifcLink.NONE and self.aifc_verified is None
+def duplicate_check(session: Session, matcher: Matcher, project: Project, top: int = 3) -> list[Similar]:
+    """The listings a reviewer should compare a passport with: the ``top`` published ones
+    closest in text, and any listing on file (published or not) sharing its name, organisation,
+    website, email or phone. Probable duplicates first, each with the signals that fired
+    (``hub.duplicates.DuplicateRule``)."""
+    who = project_identity(project)
+    text = project_text(project)
+    closest = matcher.duplicate_candidates(text, who=who, exclude=project.id, top=top).items
+    similarity = {m.id: m.similarity for m in closest}
+    rows = {row.id: row for row in repository.projects_sharing_identity(session, project)}
+    rows |= {row.id: row for row in repository.projects_by_ids(session, list(similarity)) if row.id != project.id}
+    unscored = [row for key, row in rows.items() if key not in similarity]
+    if unscored:
+        vectors = matcher.encoder.encode([text, *(project_text(row) for row in unscored)])
+        similarity |= {row.id: float(vectors[0] @ v) for row, v in zip(unscored, vectors[1:], strict=True)}
+    found = [
+        Similar(
+            id=row.id,
+            external_id=row.external_id,
+            label=row.title,
+            status=row.status,
+            similarity=similarity[row.id],
+            duplicate=matcher.duplicates.signals(who, project_identity(row), similarity[row.id]),
+        )
+        for row in rows.values()
+    ]
+    found.sort(key=lambda s: (not s.duplicate, -s.similarity))
+    return [s for s in found if s.duplicate] or found[:top]
 
 
 def review_queue(session: Session, matcher: Matcher, reference: Reference) -> list[QueueItem]:
@@ -237,7 +258,8 @@ def review_queue(session: Session, matcher: Matcher, reference: Reference) -> li
                 aifc_reference=project.aifc_reference,
                 completeness=score,
                 missing=missing,
-                similar=duplicate_check(matcher, project, reference).items,
+                similar=duplicate_check(session, matcher, project),
+                warnings=plausibility(project, reference),
                 aifc_verified=None if check is None else check.verified,
             )
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -24,7 +25,7 @@ import phonenumbers
 LEGAL_FORMS = frozenset(
     """
     llp llc ltd limited inc incorporated corp corporation co company plc jsc pjsc ojsc cjsc
-    gmbh ag sa sas srl bv nv lp pte pty group holding holdings
+    gmbh ag sa sas srl bv nv lp pte pty group holding holdings joint stock liability partnership
     тоо ооо ао пао оао зао ип чп тов жшс ақ ак кгп гкп ргп гу осоо мчж хк ок
     товарищество ограниченной ответственностью общество акционерное публичное
     mchj xk aj
@@ -53,6 +54,7 @@ _CYRILLIC = dict(
     )
 )
 _NON_WORD = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"\d+")
 
 
 def _latin(word: str) -> str:
@@ -132,29 +134,55 @@ def normal_phone(phone: str, country: str | None) -> str:
 class Identity:
     """What says who a listing is: its name, organisation, website, contact and place."""
 
-    name: str | None  # entity_key of the title
+    name: str | None  # entity_key of the title (a startup's title is its company or product name)
     organisation: str | None  # entity_key of the owner organisation
     website: str | None  # website_key
     email: str | None = None  # lower-cased; only where contacts may be compared (curation)
     phone: str | None = None  # E.164
     region: str | None = None
 
-    @property
-    def names(self) -> set[str]:
-        return {key for key in (self.name, self.organisation) if key}
+
+def identity(title: str, organisation: str | None, website: str | None, **contact: str | None) -> Identity:
+    """The ``Identity`` of a listing from its raw fields (``email``, ``phone``, ``region``)."""
+    email = contact.get("email")
+    return Identity(
+        name=entity_key(title),
+        organisation=entity_key(organisation),
+        website=website_key(website),
+        email=email.strip().lower() if email else None,
+        phone=contact.get("phone") or None,
+        region=contact.get("region") or None,
+    )
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Two folded names of one entity: equal, or (both of 5+ letters, with the same numbers)
+    a letter or so apart ("indriver" / "indrive"). Short names must match exactly, and
+    "Phase 2" is never "Phase 3"."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if _DIGITS.findall(a) != _DIGITS.findall(b) or min(len(a), len(b)) < 5:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= FUZZY_NAME
+
+
+FUZZY_NAME = 0.85
 
 
 @dataclass(frozen=True)
 class Signal:
     """One reason two listings look like the same one: ``kind`` and the shared ``value``."""
 
-    kind: str  # website, name, email, phone, text
+    kind: str  # website, name, organisation, email, phone, text
     value: str
 
     def __str__(self) -> str:
         return {
             "website": f"same website {self.value}",
-            "name": f"same organisation or product name '{self.value}'",
+            "name": f"same name '{self.value}'",
+            "organisation": f"same organisation '{self.value}'",
             "email": f"same contact email {self.value}",
             "phone": f"same contact phone {self.value}",
             "text": f"text similarity {self.value}",
@@ -166,13 +194,19 @@ class DuplicateRule:
     """When signals make a probable duplicate.
 
     - the same website: always (an organisation's own domain or page names it);
-    - the same name or contact, with text at least ``entity_similarity`` alike (one
-      organisation may list several different projects; the text tells them apart);
-    - text at least ``copy_similarity`` alike with the same region or a shared name or
-      contact: an edited copy, as the demo's resubmissions are.
+    - the same name (a title, or a title and the other's organisation: a startup's listing is
+      named after the company), with text at least ``name_similarity`` alike, in the same
+      region or where either does not say (two "School construction" listings in two regions
+      are two schools);
+    - the same organisation, email or phone under different names, with text at least
+      ``entity_similarity`` alike: one organisation may list several different projects, and
+      only their text tells a resubmission from a sibling;
+    - text at least ``copy_similarity`` alike with the same region or any shared signal: an
+      edited copy, as the demo's resubmissions are.
     """
 
-    entity_similarity: float = 0.45
+    name_similarity: float = 0.3
+    entity_similarity: float = 0.6
     copy_similarity: float = 0.92
 
     def signals(self, a: Identity, b: Identity, similarity: float) -> tuple[Signal, ...]:
@@ -180,21 +214,31 @@ class DuplicateRule:
         shared: list[Signal] = []
         if a.website and a.website == b.website:
             shared.append(Signal("website", a.website))
-        common = sorted(a.names & b.names)
-        if common:
-            shared.append(Signal("name", common[0]))
+        names = [(x, y) for x in (a.name, a.organisation) for y in (b.name, b.organisation)]
+        title_pairs = names[:3]  # title-title, title-organisation, organisation-title
+        named = next((x for x, y in title_pairs if same_name(x, y)), None)
+        if named:
+            shared.append(Signal("name", named))
+        elif same_name(a.organisation, b.organisation):
+            shared.append(Signal("organisation", str(a.organisation)))
         if a.email and a.email == b.email:
             shared.append(Signal("email", a.email))
         if a.phone and a.phone == b.phone:
             shared.append(Signal("phone", a.phone))
+        kinds = {s.kind for s in shared}
         text = Signal("text", f"{similarity:.2f}")
-        if any(s.kind == "website" for s in shared):
-            return (*shared, text)
-        if shared and similarity >= self.entity_similarity:
-            return (*shared, text)
-        if similarity >= self.copy_similarity and (shared or (a.region and a.region == b.region)):
+        if (
+            "website" in kinds
+            or ("name" in kinds and similarity >= self.name_similarity and _same_place(a, b))
+            or (kinds & {"organisation", "email", "phone"} and similarity >= self.entity_similarity)
+            or (similarity >= self.copy_similarity and (shared or (a.region and a.region == b.region)))
+        ):
             return (*shared, text)
         return ()
+
+
+def _same_place(a: Identity, b: Identity) -> bool:
+    return not a.region or not b.region or a.region == b.region
 
 
 def describe(signals: tuple[Signal, ...]) -> str:

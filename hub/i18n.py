@@ -220,7 +220,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "explain.diversity": "Placed below {count} slightly lower-scored match(es) so that no region or sector fills the page",
         "explain.near_copies": "Near-identical listing(s) left off this page: {ids}",
         "explain.floor": "Only {found} result(s) are relevant enough to show; weaker ones are left out. Try other words or fewer filters.",
-        "explain.duplicate": "Probably a duplicate (text similarity {similarity}).",
+        "explain.duplicate": "Probably a duplicate: {reason}.",
         "explain.fewer": "Only {found} match(es) pass every hard constraint; {requested} were asked for. Nothing else is shown in their place.",
         "constraint.region_named": "{region} is named in the mandate",
         "constraint.region_country": "{region} lies in covered {country}",

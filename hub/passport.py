@@ -48,7 +48,7 @@ TOTAL_COST_FACTOR = 20  # a total cost over 20x the ask: the ask is probably mis
 HIGH_IRR_PCT = 60
 
 
-def plausibility(project: ProjectIn, reference: Reference, today: date | None = None) -> list[FieldError]:
+def plausibility(project: ProjectIn | Project, reference: Reference, today: date | None = None) -> list[FieldError]:
     """Values that are allowed but unlikely, each saying what to check. Warnings never block:
     import reports them, forms show them and the curation card lists them."""
     warnings: list[FieldError] = []

@@ -59,6 +59,7 @@ class SectorRef(Named):
     nace_codes: tuple[str, ...]
     green: bool
     keywords: str = ""  # English words that describe the sector, for suggestions
+    keywords_ru: str = ""  # the same in Russian
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def load_reference(folder: Path) -> Reference:
             nace_codes=_split(row["nace_codes"]),
             green=row["green"].strip().lower() == "true",
             keywords=row.get("keywords", ""),
+            keywords_ru=row.get("keywords_ru", ""),
         )
         for row in _rows(folder / "sectors.csv")
     }

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hub.models import (
@@ -182,6 +182,46 @@ def save_project(
         details={"external_id": project.external_id, "status": project.status},
     )
     return project, created
+
+
+def projects_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Project]:
+    if not ids:
+        return []
+    return session.scalars(
+        select(Project).where(Project.id.in_(ids)).options(selectinload(Project.confidential))
+    ).all()
+
+
+# Listings in these statuses are not compared for duplicates: they are off the hub for good.
+CLOSED = (Status.REJECTED, Status.ARCHIVED)
+
+
+def projects_sharing_identity(session: Session, project: Project, limit: int = 20) -> Sequence[Project]:
+    """Other listings, open or published, with the same folded name or organisation (either
+    way round), website, contact email or phone as ``project`` (see ``hub.duplicates``)."""
+    names = [key for key in (project.name_key, project.org_key) if key]
+    confidential = project.confidential
+    email = (confidential.contact_email or "").lower() if confidential else ""
+    phone = confidential.contact_phone if confidential else None
+    shared = []
+    if names:
+        shared += [Project.name_key.in_(names), Project.org_key.in_(names)]
+    if project.website_domain:
+        shared.append(Project.website_domain == project.website_domain)
+    if email:
+        shared.append(func.lower(ProjectConfidential.contact_email) == email)
+    if phone:
+        shared.append(ProjectConfidential.contact_phone == phone)
+    if not shared:
+        return []
+    return session.scalars(
+        select(Project)
+        .outerjoin(ProjectConfidential)
+        .where(or_(*shared), Project.id != project.id, Project.status.not_in(CLOSED))
+        .options(selectinload(Project.confidential))
+        .order_by(Project.id)
+        .limit(limit)
+    ).all()
 
 
 def fill_identity_keys(session: Session) -> int:

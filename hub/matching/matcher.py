@@ -25,14 +25,16 @@ from hub.matching.filters import ProjectFilters
 from hub.matching.results import Match, MatchResult
 from hub.matching.scoring import contributions, factor_values
 from hub.matching.settings import FACTORS, MatchSettings
+from hub.duplicates import DuplicateRule, Identity
 from hub.language import text_language
 from hub.matching.text import Lexicon, QueryScale, corpus_sample, fuse, lexical_z, relevance
 from hub.reference import Reference
 
 # Two passports are probably the same project when their texts are this close (cosine of the
-# indexed texts) and they share a region or an owner. The same kind of project elsewhere by someone
-# else is a comparable, not a duplicate.
-DUPLICATE_SIMILARITY = 0.92
+# indexed texts) and they share a region or an owner: an edited copy. Independently written
+# profiles of one company are caught by their shared name, website or contact instead (see
+# ``hub.duplicates.DuplicateRule``). The same kind of project by someone else is a comparable.
+DUPLICATE_SIMILARITY = DuplicateRule().copy_similarity
 
 
 class TextSource(Protocol):
@@ -95,6 +97,7 @@ class Matcher:
     reference: Reference
     settings: MatchSettings = field(default_factory=MatchSettings)
     clock: Callable[[], datetime] | None = None
+    duplicates: DuplicateRule = field(default_factory=DuplicateRule)
     project_lexicon: Lexicon | None = None  # BM25 over project texts, in catalog order
     investor_lexicon: Lexicon | None = None  # BM25 over theses, in catalog order
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # text -> unit vector
@@ -411,19 +414,17 @@ class Matcher:
         allowed = self.projects.ids != project_id
         found = self._project_candidates(query, text=None, allowed=allowed, pool=top)
         facts = self.projects.facts[p]
-        return self._text_result(
-            found, query, top, int(allowed.sum()), duplicate_of=(facts.region, facts.owner_name)
-        )
+        return self._text_result(found, query, top, int(allowed.sum()), duplicate_of=facts.who)
 
     def duplicate_candidates(
-        self, text: str, *, region: str, owner_name: str, exclude: int | None = None, top: int = 3
+        self, text: str, *, who: Identity, exclude: int | None = None, top: int = 3
     ) -> MatchResult:
         """Published projects closest to a passport under review (``text`` as the index reads it,
-        see ``hub.indexing.project_text``); ``duplicate`` marks the probable same project."""
+        see ``hub.indexing.project_text``); ``duplicate`` says why one is probably the same."""
         query = self.encoder.encode([text])[0]
         allowed = self.projects.ids != (-1 if exclude is None else exclude)
         found = self._project_candidates(query, text=None, allowed=allowed, pool=top)
-        return self._text_result(found, query, top, int(allowed.sum()), duplicate_of=(region, owner_name))
+        return self._text_result(found, query, top, int(allowed.sum()), duplicate_of=who)
 
     def search_projects(self, text: str, top: int = 10, filters: ProjectFilters | None = None) -> MatchResult:
         """Published projects relevant to ``text`` (any supported language), by meaning and by
@@ -471,7 +472,7 @@ class Matcher:
         top: int,
         passing_count: int,
         *,
-        duplicate_of: tuple[str, str] | None = None,  # (region, owner name) of the query's project
+        duplicate_of: Identity | None = None,  # who the query's project is
         near_copies: bool = False,
     ) -> MatchResult:
         """Projects ranked by text alone (relevance), explained by their standing-out sentences."""
@@ -497,9 +498,7 @@ class Matcher:
                     evidence=evidence.get(facts.id, ()),
                     evidence_checked=True,
                     near_copies=self._external_ids(found.positions, page.near_copies.get(c, [])),
-                    duplicate=duplicate_of is not None
-                    and cosine >= DUPLICATE_SIMILARITY
-                    and (facts.region == duplicate_of[0] or facts.owner_name == duplicate_of[1]),
+                    duplicate=self.duplicates.signals(duplicate_of, facts.who, cosine) if duplicate_of else (),
                 )
             )
         return MatchResult(items=items, passing=passing_count, requested=top)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hub.duplicates import Signal, describe
 from hub.i18n import Text, t
 
 
@@ -38,7 +39,7 @@ class Match:
     moved_for_diversity: bool = False
     passed_over: int = 0  # lower-scored matches placed above this one for variety
     near_copies: tuple[str, ...] = ()  # external ids of near-identical listings left off the page
-    duplicate: bool = False
+    duplicate: tuple[Signal, ...] = ()  # why this is probably the query's own listing; empty: it is not
 
     @property
     def passed(self) -> bool:
@@ -82,7 +83,7 @@ class Match:
         if self.near_copies:
             parts.append(t("explain.near_copies", language, ids=", ".join(self.near_copies)))
         if self.duplicate:
-            parts.append(t("explain.duplicate", language, similarity=f"{self.similarity:.2f}"))
+            parts.append(t("explain.duplicate", language, reason=describe(self.duplicate)))
         return " ".join(part if part.endswith(".") else part + "." for part in parts)
 
     def as_json(self, label_key: str) -> dict[str, Any]:
@@ -103,7 +104,12 @@ class Match:
             "evidence": [{"sentence": s, "similarity": round(v, 4)} for s, v in self.evidence],
             "moved_for_diversity": self.moved_for_diversity,
             "near_copies": list(self.near_copies),
-            "duplicate": self.duplicate,
+            "duplicate": {
+                "reason": describe(self.duplicate),
+                "signals": [{"kind": s.kind, "value": s.value} for s in self.duplicate],
+            }
+            if self.duplicate
+            else None,
             "explanation": self.explanation(),
         }
 

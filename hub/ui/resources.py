@@ -13,7 +13,7 @@ from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
 from hub.i18n import t
 from hub.matching import Matcher
-from hub.suggest import Suggester
+from hub.suggest import Suggester, background_texts
 
 _refresh_lock = threading.Lock()
 
@@ -75,7 +75,7 @@ def _exposure(key: tuple[int, int, int]) -> list[insights.Exposure]:
 
 @st.cache_resource(show_spinner=False)
 def get_suggester(_hub: Hub) -> Suggester:
-    return Suggester(get_engine(_hub).encoder, _hub.reference)
+    return Suggester(get_engine(_hub).encoder, _hub.reference, background_texts(_hub.settings.reference_dir))
 
 
 def ensure_demo_data(hub: Hub) -> None:

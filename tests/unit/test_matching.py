@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from embeddings.index import VectorIndex
+from hub.duplicates import identity
 from hub.catalog import InvestorCatalog, InvestorFacts, Places, ProjectCatalog, ProjectFacts
 from hub.i18n import MESSAGES
 from hub.matching import (
@@ -351,14 +352,14 @@ def test_the_same_kind_of_project_elsewhere_by_someone_else_is_a_comparable_not_
         (project(3, region="KZ-75"), ON_TOPIC),  # same owner, another region
     ]
     matcher = make_matcher(reference, rows)
-    flags = {m.id: m.duplicate for m in matcher.similar_projects(1, top=2).items}
-    assert flags == {2: False, 3: True}
+    flags = {m.id: [s.kind for s in m.duplicate] for m in matcher.similar_projects(1, top=2).items}
+    assert flags == {2: [], 3: ["organisation", "text"]}
     # a passport under review is checked the same way against the published listings
-    found = matcher.duplicate_candidates(ON_TOPIC, region="KZ-75", owner_name="Someone new", top=3)
-    assert {m.id: m.duplicate for m in found.items} == {1: False, 2: True, 3: True}
-    assert [
-        m.id for m in matcher.duplicate_candidates(ON_TOPIC, region="KZ-35", owner_name="x", exclude=1).items
-    ] == [2, 3]
+    newcomer = identity("A new listing", "Someone new", None, region="KZ-75")
+    found = matcher.duplicate_candidates(ON_TOPIC, who=newcomer, top=3)
+    assert {m.id: bool(m.duplicate) for m in found.items} == {1: False, 2: True, 3: True}
+    elsewhere = identity("Another listing", "x", None, region="KZ-35")
+    assert [m.id for m in matcher.duplicate_candidates(ON_TOPIC, who=elsewhere, exclude=1).items] == [2, 3]
 
 
 def test_an_unknown_or_inactive_investor_is_reported_not_guessed(reference: Reference) -> None:
