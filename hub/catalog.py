@@ -144,7 +144,9 @@ def project_facts(project: Project, reference: Reference) -> ProjectFacts:
         language=project.language,
         published_at=project.published_at or project.updated_at,
         completeness=completeness(project)[0],
-        identity=Identity(project.name_key, project.org_key, project.website_domain, region=project.region_code),
+        identity=Identity(
+            project.name_key, project.org_key, project.website_domain, region=project.region_code
+        ),
     )
 
 

@@ -81,7 +81,11 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     close()
     if report.ignored_columns:
         out.write(f"Columns not in the template, not read: {', '.join(report.ignored_columns)}\n")
-    for title, rows in (("Errors", report.errors), ("Needed before submission", report.needs), ("Warnings", report.warnings)):
+    for title, rows in (
+        ("Errors", report.errors),
+        ("Needed before submission", report.needs),
+        ("Warnings", report.warnings),
+    ):
         if rows:
             out.write(f"{title}:\n")
             for row in rows:
@@ -231,7 +235,9 @@ def cmd_evaluate(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
             )
             out.write(generalists.markdown() + "\n")
     if (folder / "sector_eval.json").exists():
-        out.write("\n" + evaluate_suggester(folder / "sector_eval.json", encoder, reference_dir).markdown() + "\n")
+        out.write(
+            "\n" + evaluate_suggester(folder / "sector_eval.json", encoder, reference_dir).markdown() + "\n"
+        )
     if (folder / "duplicate_eval.json").exists():
         duplicates = evaluate_duplicates(
             folder / "duplicate_eval.json", encoder, reference_dir, hub.settings.demo_seed

@@ -39,7 +39,9 @@ def open_hub(settings: Settings | None = None) -> Hub:
         repository.sync_reference(session, reference)
         if "projects.name_key added" in upgraded:
             repository.fill_identity_keys(session)
-    return Hub(settings=settings, engine=engine, sessions=sessions, reference=reference, upgraded=tuple(upgraded))
+    return Hub(
+        settings=settings, engine=engine, sessions=sessions, reference=reference, upgraded=tuple(upgraded)
+    )
 
 
 def open_encoder(settings: Settings) -> CachedEncoder:

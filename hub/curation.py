@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from hub import repository
+from hub.duplicates import Identity, Signal
 from hub.i18n import Text, Vocab
 from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
-from hub.duplicates import Identity, Signal
 from hub.passport import completeness, plausibility
 from hub.reference import Reference
 from hub.schemas import FieldError, ProjectIn, missing_for_submission
@@ -220,7 +220,9 @@ def duplicate_check(session: Session, matcher: Matcher, project: Project, top: i
     closest = matcher.duplicate_candidates(text, who=who, exclude=project.id, top=top).items
     similarity = {m.id: m.similarity for m in closest}
     rows = {row.id: row for row in repository.projects_sharing_identity(session, project)}
-    rows |= {row.id: row for row in repository.projects_by_ids(session, list(similarity)) if row.id != project.id}
+    rows |= {
+        row.id: row for row in repository.projects_by_ids(session, list(similarity)) if row.id != project.id
+    }
     unscored = [row for key, row in rows.items() if key not in similarity]
     if unscored:
         vectors = matcher.encoder.encode([text, *(project_text(row) for row in unscored)])
@@ -238,6 +240,31 @@ def duplicate_check(session: Session, matcher: Matcher, project: Project, top: i
     ]
     found.sort(key=lambda s: (not s.duplicate, -s.similarity))
     return [s for s in found if s.duplicate] or found[:top]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One passport waiting for a staff decision, with what the reviewer checks."""
+
+    project_id: int
+    external_id: str
+    title: str
+    status: str
+    aifc_link: str
+    aifc_reference: str | None
+    completeness: float
+    missing: list[str]
+    similar: list[Similar]  # probable duplicates, or else the closest published listings
+    warnings: list[FieldError]  # plausibility: values worth a second look
+    aifc_verified: bool | None  # None: a claimed link not checked yet (or no link claimed)
+
+    @property
+    def possible_duplicate(self) -> bool:
+        return any(s.duplicate for s in self.similar)
+
+    @property
+    def aifc_to_verify(self) -> bool:
+        return self.aifc_link != AifcLink.NONE and self.aifc_verified is None
 
 
 def review_queue(session: Session, matcher: Matcher, reference: Reference) -> list[QueueItem]:

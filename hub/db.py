@@ -50,7 +50,9 @@ def upgrade_schema(engine: Engine) -> list[str]:
     for table in Base.metadata.sorted_tables:
         found = {c["name"]: c for c in inspector.get_columns(table.name)}
         added = [c for c in table.columns if c.name not in found]
-        relaxed = [c for c in table.columns if c.name in found and c.nullable and not found[c.name]["nullable"]]
+        relaxed = [
+            c for c in table.columns if c.name in found and c.nullable and not found[c.name]["nullable"]
+        ]
         indexed = {i["name"] for i in inspector.get_indexes(table.name)}
         indexes = [i for i in table.indexes if i.name not in indexed]
         if added or relaxed or indexes:

@@ -23,13 +23,69 @@ import phonenumbers
 # Legal forms and company-kind words, in the languages of the region (lower case, no dots):
 # English, Russian, Kazakh, Kyrgyz and Uzbek abbreviations and their spelled-out forms.
 LEGAL_FORMS = frozenset(
-    """
-    llp llc ltd limited inc incorporated corp corporation co company plc jsc pjsc ojsc cjsc
-    gmbh ag sa sas srl bv nv lp pte pty group holding holdings joint stock liability partnership
-    тоо ооо ао пао оао зао ип чп тов жшс ақ ак кгп гкп ргп гу осоо мчж хк ок
-    товарищество ограниченной ответственностью общество акционерное публичное
-    mchj xk aj
-    """.split()
+    [
+        "llp",
+        "llc",
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "plc",
+        "jsc",
+        "pjsc",
+        "ojsc",
+        "cjsc",
+        "gmbh",
+        "ag",
+        "sa",
+        "sas",
+        "srl",
+        "bv",
+        "nv",
+        "lp",
+        "pte",
+        "pty",
+        "group",
+        "holding",
+        "holdings",
+        "joint",
+        "stock",
+        "liability",
+        "partnership",
+        "тоо",
+        "ооо",
+        "ао",
+        "пао",
+        "оао",
+        "зао",
+        "ип",
+        "чп",
+        "тов",
+        "жшс",
+        "ақ",
+        "ак",
+        "кгп",
+        "гкп",
+        "ргп",
+        "гу",
+        "осоо",
+        "мчж",
+        "хк",
+        "ок",
+        "товарищество",
+        "ограниченной",
+        "ответственностью",
+        "общество",
+        "акционерное",
+        "публичное",
+        "mchj",
+        "xk",
+        "aj",
+    ]
 )
 # Words that join a spelled-out legal form ("общество с ограниченной ответственностью").
 JOINERS = frozenset({"с", "и", "of", "the", "and"})
@@ -37,11 +93,31 @@ JOINERS = frozenset({"с", "и", "of", "the", "and"})
 # Hosts that many organisations share: their first path segment names the entity
 # (instagram.com/kaspi.kz), the host alone names nobody.
 SHARED_HOSTS = frozenset(
-    """
-    facebook.com fb.com instagram.com linkedin.com t.me telegram.me vk.com ok.ru youtube.com
-    twitter.com x.com github.com gitlab.com medium.com linktr.ee taplink.cc notion.site
-    tilda.ws wixsite.com sites.google.com play.google.com apps.apple.com tiktok.com
-    """.split()
+    [
+        "facebook.com",
+        "fb.com",
+        "instagram.com",
+        "linkedin.com",
+        "t.me",
+        "telegram.me",
+        "vk.com",
+        "ok.ru",
+        "youtube.com",
+        "twitter.com",
+        "x.com",
+        "github.com",
+        "gitlab.com",
+        "medium.com",
+        "linktr.ee",
+        "taplink.cc",
+        "notion.site",
+        "tilda.ws",
+        "wixsite.com",
+        "sites.google.com",
+        "play.google.com",
+        "apps.apple.com",
+        "tiktok.com",
+    ]
 )
 # Second-level labels under which a registry sells names (kaspi.com.kz is "kaspi.com.kz").
 SECOND_LEVEL = frozenset({"com", "org", "net", "gov", "edu", "co", "ac", "biz", "info", "or"})
@@ -49,7 +125,50 @@ SECOND_LEVEL = frozenset({"com", "org", "net", "gov", "edu", "co", "ac", "biz", 
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia a g k n o u u h i".split(),
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "iu",
+            "ia",
+            "a",
+            "g",
+            "k",
+            "n",
+            "o",
+            "u",
+            "u",
+            "h",
+            "i",
+        ],
         strict=True,
     )
 )

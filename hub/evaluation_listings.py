@@ -71,8 +71,13 @@ def evaluate_suggester(path: Path, encoder: Encoder, reference_dir: Path) -> Sug
     current = [next(iter(suggester.sectors(text, k=1)), (None, 0.0))[0] for text in texts]
     previous = _previous_method(encoder, reference, texts)
     report = SuggesterReport(items=len(items), first_ok={}, silent={}, by_language={})
-    for name, picks in (("phrases, centred (this release)", current), ("one descriptor (previous)", previous)):
-        report.first_ok[name] = float(np.mean([p in i["acceptable"] for p, i in zip(picks, items, strict=True)]))
+    for name, picks in (
+        ("phrases, centred (this release)", current),
+        ("one descriptor (previous)", previous),
+    ):
+        report.first_ok[name] = float(
+            np.mean([p in i["acceptable"] for p, i in zip(picks, items, strict=True)])
+        )
         report.silent[name] = float(np.mean([p is None for p in picks]))
     by_language: dict[str, list[bool]] = defaultdict(list)
     for pick, item in zip(current, items, strict=True):

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub import repository
 from hub.models import Investor, Project
-from hub.reference import Reference
 from hub.passport import plausibility
+from hub.reference import Reference
 from hub.schemas import UNKNOWN, InvalidInput, missing_for_submission, validate_investor, validate_project
 from hub.vocab import Status
 
@@ -153,7 +153,8 @@ class ImportReport:
             else ""
         )
         warned = f" {len(self.warnings)} values are worth a second look (warnings)." if self.warnings else ""
-        return f"Imported {self.kind}: {self.created} created, {self.updated} updated{kept}{skipped}.{drafts}{warned}"
+        counts = f"{self.created} created, {self.updated} updated{kept}{skipped}"
+        return f"Imported {self.kind}: {counts}.{drafts}{warned}"
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -280,7 +281,9 @@ def import_records(
             continue
         seen[external_id] = line
         try:
-            item = _validate_row(kind, record, reference, as_draft, line, external_id, report)
+            item = _validate_row(
+                kind, record, reference, as_draft=as_draft, line=line, external_id=external_id, report=report
+            )
         except InvalidInput as invalid:
             report.errors += [RowError(line, external_id, e.field, e.message) for e in invalid.errors]
             continue
@@ -321,6 +324,7 @@ def _validate_row(
     kind: Kind,
     record: dict[str, Any],
     reference: Reference,
+    *,
     as_draft: bool,
     line: int,
     external_id: str,
@@ -336,8 +340,12 @@ def _validate_row(
             raise
         project = validate_project({**record, "status": Status.DRAFT.value}, reference)
     if project.is_draft:
-        report.needs += [RowError(line, external_id, n.field, n.message) for n in missing_for_submission(project)]
-    report.warnings += [RowError(line, external_id, w.field, w.message) for w in plausibility(project, reference)]
+        report.needs += [
+            RowError(line, external_id, n.field, n.message) for n in missing_for_submission(project)
+        ]
+    report.warnings += [
+        RowError(line, external_id, w.field, w.message) for w in plausibility(project, reference)
+    ]
     return project
 
 

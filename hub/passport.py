@@ -48,7 +48,9 @@ TOTAL_COST_FACTOR = 20  # a total cost over 20x the ask: the ask is probably mis
 HIGH_IRR_PCT = 60
 
 
-def plausibility(project: ProjectIn | Project, reference: Reference, today: date | None = None) -> list[FieldError]:
+def plausibility(
+    project: ProjectIn | Project, reference: Reference, today: date | None = None
+) -> list[FieldError]:
     """Values that are allowed but unlikely, each saying what to check. Warnings never block:
     import reports them, forms show them and the curation card lists them."""
     warnings: list[FieldError] = []
@@ -72,7 +74,11 @@ def plausibility(project: ProjectIn | Project, reference: Reference, today: date
                     f"(up to USD {high:,.0f}): check for extra zeros, the wrong currency or the stage",
                 )
             )
-    if project.total_cost is not None and project.funding_ask and project.total_cost > project.funding_ask * TOTAL_COST_FACTOR:
+    if (
+        project.total_cost is not None
+        and project.funding_ask
+        and project.total_cost > project.funding_ask * TOTAL_COST_FACTOR
+    ):
         ratio = project.total_cost / project.funding_ask
         warnings.append(
             FieldError(
@@ -84,13 +90,16 @@ def plausibility(project: ProjectIn | Project, reference: Reference, today: date
     year = (today or date.today()).year
     if project.founded_year is not None and project.founded_year > year:
         warnings.append(
-            FieldError("founded_year", f"{project.founded_year} lies in the future: give the year it was founded")
+            FieldError(
+                "founded_year", f"{project.founded_year} lies in the future: give the year it was founded"
+            )
         )
     if project.expected_irr_pct is not None and project.expected_irr_pct > HIGH_IRR_PCT:
         warnings.append(
             FieldError(
                 "expected_irr_pct",
-                f"{project.expected_irr_pct:g}% a year is rare: check it is a yearly percentage, not a multiple",
+                f"{project.expected_irr_pct:g}% a year is rare: "
+                "check it is a yearly percentage, not a multiple",
             )
         )
     return warnings

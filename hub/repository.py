@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from hub.duplicates import entity_key, website_key
 from hub.models import (
     Account,
     AifcVerification,
@@ -28,7 +29,6 @@ from hub.models import (
     project_sectors,
     utcnow,
 )
-from hub.duplicates import entity_key, website_key
 from hub.reference import Reference
 from hub.schemas import InvestorIn, ProjectIn
 from hub.vocab import Status

@@ -594,7 +594,9 @@ def _fill_in(project: ProjectIn, reference: Reference) -> ProjectIn:
     a currency for a passport without amounts, its phone in international form."""
     update: dict[str, Any] = {}
     if project.language is None:
-        update["language"] = text_language(" ".join(filter(None, (project.title, project.summary, project.description))))
+        update["language"] = text_language(
+            " ".join(filter(None, (project.title, project.summary, project.description)))
+        )
     if project.currency is None and project.funding_ask is None and project.total_cost is None:
         country = reference.countries.get(project.country or "")
         update["currency"] = country.currency if country else "USD"
@@ -644,7 +646,9 @@ def missing_for_submission(project: ProjectIn | Any) -> list[FieldError]:
     unknown = set(given["unknown"] or ())
     for name in UNKNOWABLE:
         if not given[name] and name not in unknown:
-            needs.append(FieldError(name, "is required: give it, or write unknown if the listing does not say"))
+            needs.append(
+                FieldError(name, "is required: give it, or write unknown if the listing does not say")
+            )
     if given["aifc_link"] in NEEDS_AIFC_REFERENCE and not given["aifc_reference"]:
         needs.append(
             FieldError(

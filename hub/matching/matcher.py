@@ -18,6 +18,8 @@ import numpy as np
 from embeddings.encoder import Encoder
 from embeddings.index import VectorIndex
 from hub.catalog import LANGUAGES, InvestorCatalog, InvestorFacts, ProjectCatalog, ProjectFacts
+from hub.duplicates import DuplicateRule, Identity
+from hub.language import text_language
 from hub.matching.constraints import describe, passing
 from hub.matching.diversity import Page, diversify
 from hub.matching.evidence import split_sentences, standing_out
@@ -25,8 +27,6 @@ from hub.matching.filters import ProjectFilters
 from hub.matching.results import Match, MatchResult
 from hub.matching.scoring import contributions, factor_values
 from hub.matching.settings import FACTORS, MatchSettings
-from hub.duplicates import DuplicateRule, Identity
-from hub.language import text_language
 from hub.matching.text import Lexicon, QueryScale, corpus_sample, fuse, lexical_z, relevance
 from hub.reference import Reference
 
@@ -498,7 +498,9 @@ class Matcher:
                     evidence=evidence.get(facts.id, ()),
                     evidence_checked=True,
                     near_copies=self._external_ids(found.positions, page.near_copies.get(c, [])),
-                    duplicate=self.duplicates.signals(duplicate_of, facts.who, cosine) if duplicate_of else (),
+                    duplicate=self.duplicates.signals(duplicate_of, facts.who, cosine)
+                    if duplicate_of
+                    else (),
                 )
             )
         return MatchResult(items=items, passing=passing_count, requested=top)

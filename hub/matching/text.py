@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
-from hub.language import CYRILLIC, KAZAKH_LETTERS, text_language
+from hub.language import CYRILLIC, KAZAKH_LETTERS
 
 WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 KAZAKH_STEM = 6  # Kazakh has no Snowball stemmer: its suffixes follow the root, so keep a prefix

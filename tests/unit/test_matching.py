@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from embeddings.index import VectorIndex
-from hub.duplicates import identity
 from hub.catalog import InvestorCatalog, InvestorFacts, Places, ProjectCatalog, ProjectFacts
+from hub.duplicates import identity
 from hub.i18n import MESSAGES
 from hub.matching import (
     FACTORS,

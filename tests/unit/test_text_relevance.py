@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hub.matching.text import Lexicon, QueryScale, fuse, relevance, text_language, tokens
+from hub.language import text_language
+from hub.matching.text import Lexicon, QueryScale, fuse, relevance, tokens
 
 
 def test_words_are_stemmed_in_english_and_russian_and_stop_words_dropped() -> None:

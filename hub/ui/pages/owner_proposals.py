@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import repository
-from hub.curation import WorkflowError, move
+from hub.curation import EDITABLE_BY_OWNER, WorkflowError, move
 from hub.i18n import t
 from hub.importing import project_row
 from hub.interest import CAN_BE_ACCEPTED, accept, contacts
+from hub.schemas import missing_for_submission
 from hub.ui.components import notify, start_passport
 from hub.ui.resources import get_hub, matcher, refresh_matcher
 from hub.ui.session import require_role
@@ -44,6 +45,11 @@ for project in projects:
             + " — "
             + t(f"proposals.next_{project.status}")
         )
+        needs = missing_for_submission(project) if project.status in EDITABLE_BY_OWNER else []
+        if needs:
+            st.warning(
+                t("proposals.needs", needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs))
+            )
         if project.status == Status.PUBLISHED:
             fitting = matcher().count_investors_for(project.id)
             st.markdown(t("proposals.fitting", n=fitting))

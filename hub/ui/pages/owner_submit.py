@@ -11,8 +11,8 @@ from hub.curation import WorkflowError, move, save_passport
 from hub.i18n import t
 from hub.indexing import passport_text
 from hub.models import utcnow
-from hub.passport import completeness, eligibility
-from hub.schemas import InvalidInput, ProjectIn, validate_project
+from hub.passport import completeness, eligibility, plausibility
+from hub.schemas import UNKNOWN, InvalidInput, ProjectIn, validate_project
 from hub.ui.components import start_passport
 from hub.ui.resources import get_hub, get_suggester, matcher, refresh_matcher
 from hub.ui.session import require_role
@@ -32,7 +32,17 @@ FIELDS = {
         "payback_years",
         "jobs_created",
     ),
-    "aifc": ("aifc_link", "aifc_reference", "owner_name", "owner_email"),
+    "aifc": (
+        "aifc_link",
+        "aifc_reference",
+        "owner_name",
+        "owner_email",
+        "owner_phone",
+        "website",
+        "founded_year",
+        "team_size",
+        "past_investors",
+    ),
     "review": (),
 }
 
@@ -55,6 +65,8 @@ passport: dict = st.session_state.setdefault(
         "instruments": [],
     },
 )
+if passport.get("instruments") == [UNKNOWN]:  # an exported row writes it as a one-item list
+    passport["instruments"] = UNKNOWN
 step = st.session_state.setdefault("passport_step", 0)
 errors: dict[str, str] = st.session_state.get("passport_errors", {})
 
@@ -73,14 +85,43 @@ def field_error(name: str) -> None:
 
 
 def check() -> ProjectIn | None:
-    """Validate the whole passport; keep the messages by field."""
+    """Validate the whole passport as for submission; keep the messages by field."""
     try:
-        valid = validate_project(passport, reference)
+        valid = validate_project({**passport, "status": Status.SUBMITTED}, reference)
     except InvalidInput as invalid:
         st.session_state["passport_errors"] = {e.field: e.message for e in invalid.errors}
         return None
     st.session_state["passport_errors"] = {}
-    return valid
+    return valid.model_copy(update={"status": passport.get("status", Status.DRAFT)})
+
+
+def as_draft() -> ProjectIn | None:
+    """The passport as a draft may be stored: incomplete is fine, wrong values are not."""
+    try:
+        return validate_project({**passport, "status": Status.DRAFT}, reference)
+    except InvalidInput as invalid:
+        st.session_state["passport_errors"] = {e.field: e.message for e in invalid.errors}
+        return None
+
+
+def show_warnings(draft: ProjectIn | None) -> None:
+    for warning in plausibility(draft, reference) if draft else []:
+        st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
+
+
+def store(draft: ProjectIn, submit: bool) -> None:
+    """Save the passport (and submit it); say where it stands or what stops it."""
+    try:
+        with hub.sessions.begin() as session:
+            project = save_passport(session, draft, actor, actor.account_id)
+            if submit:
+                move(session, project, Status.SUBMITTED, actor)
+            passport["external_id"], passport["status"] = project.external_id, project.status
+    except WorkflowError as error:
+        st.error(str(error))
+    else:
+        refresh_matcher()
+        st.success(t("submit.saved_as", id=passport["external_id"], status=t(f"status.{passport['status']}")))
 
 
 name = STEPS[step]
@@ -99,7 +140,7 @@ if name == "basics":
     passport["language"] = st.selectbox(
         t("field.language"),
         languages,
-        index=languages.index(passport.get("language", "en")),
+        index=languages.index(passport.get("language") or "en"),
         format_func=lambda x: t(f"language.{x}"),
         key="p_language",
     )
@@ -108,7 +149,7 @@ elif name == "place":
     passport["country"] = st.selectbox(
         t("field.country"),
         countries,
-        index=countries.index(passport.get("country", "KZ")),
+        index=countries.index(passport.get("country") or "KZ"),
         format_func=lambda c: reference.countries[c].name(),
         key="p_country",
     )
@@ -151,26 +192,40 @@ elif name == "place":
         key="p_sdgs",
     )
 elif name == "money":
-    stages = slugs(Stage)
+    stages = [*slugs(Stage), UNKNOWN]
     passport["stage"] = st.selectbox(
         t("field.stage"),
         stages,
-        index=stages.index(passport.get("stage", "seed")),
+        index=stages.index(passport.get("stage") or "seed"),
         format_func=lambda s: t(f"stage.{s}"),
         key="p_stage",
     )
-    passport["instruments"] = st.multiselect(
+    unsure = st.checkbox(
+        t("submit.instruments_unknown"),
+        value=passport.get("instruments") == UNKNOWN,
+        key="p_instruments_unknown",
+    )
+    chosen = st.multiselect(
         t("field.instruments"),
         slugs(Instrument),
-        default=passport.get("instruments", []),
+        default=[] if passport.get("instruments") == UNKNOWN else passport.get("instruments", []),
         format_func=lambda s: t(f"instrument.{s}"),
+        disabled=unsure,
         key="p_instruments",
     )
+    passport["instruments"] = UNKNOWN if unsure else chosen
     field_error("instruments")
-    left, middle, right = st.columns(3)
-    passport["funding_ask"] = left.text_input(
-        t("field.funding_ask"), str(passport.get("funding_ask") or ""), key="p_ask"
+    ask_unknown = st.checkbox(
+        t("submit.ask_unknown"), value=passport.get("funding_ask") == UNKNOWN, key="p_ask_unknown"
     )
+    left, middle, right = st.columns(3)
+    typed_ask = left.text_input(
+        t("field.funding_ask"),
+        "" if passport.get("funding_ask") in (None, UNKNOWN) else str(passport["funding_ask"]),
+        disabled=ask_unknown,
+        key="p_ask",
+    )
+    passport["funding_ask"] = UNKNOWN if ask_unknown else typed_ask
     passport["total_cost"] = middle.text_input(
         t("field.total_cost"), str(passport.get("total_cost") or ""), key="p_total"
     )
@@ -178,7 +233,7 @@ elif name == "money":
     passport["currency"] = right.selectbox(
         t("field.currency"),
         currencies,
-        index=currencies.index(passport.get("currency", "USD")),
+        index=currencies.index(passport.get("currency") or "USD"),
         key="p_currency",
     )
     field_error("funding_ask")
@@ -195,12 +250,13 @@ elif name == "money":
     )
     for optional in ("expected_irr_pct", "payback_years", "jobs_created"):
         field_error(optional)
+    show_warnings(as_draft())
 elif name == "aifc":
     links = slugs(AifcLink)
     passport["aifc_link"] = st.selectbox(
         t("field.aifc_link"),
         links,
-        index=links.index(passport.get("aifc_link", "none")),
+        index=links.index(passport.get("aifc_link") or "none"),
         format_func=lambda x: t(f"aifc.{x}"),
         key="p_aifc",
     )
@@ -215,15 +271,36 @@ elif name == "aifc":
         t("field.owner_email"), passport.get("owner_email", ""), key="p_email"
     )
     field_error("owner_email")
+    passport["owner_phone"] = st.text_input(
+        t("field.owner_phone"), passport.get("owner_phone") or "", key="p_phone"
+    )
+    field_error("owner_phone")
     st.caption(t("submit.contact_private"))
+    passport["website"] = st.text_input(t("field.website"), passport.get("website") or "", key="p_website")
+    field_error("website")
+    left, middle = st.columns(2)
+    passport["founded_year"] = left.text_input(
+        t("field.founded_year"), str(passport.get("founded_year") or ""), key="p_founded"
+    )
+    passport["team_size"] = middle.text_input(
+        t("field.team_size"), str(passport.get("team_size") or ""), key="p_team"
+    )
+    for optional in ("founded_year", "team_size"):
+        field_error(optional)
+    passport["past_investors"] = st.text_input(
+        t("field.past_investors"), passport.get("past_investors") or "", key="p_past"
+    )
+    field_error("past_investors")
 else:
     valid = check()
     errors = st.session_state["passport_errors"]
+    draft = valid or as_draft()
     if valid is None:
-        st.error(t("submit.fix_first"))
+        st.warning(t("submit.fix_first"))
         for field, message in errors.items():
             st.markdown(f"- **{t('field.' + field)}**: {message}")
-    else:
+    show_warnings(draft)
+    if valid is not None:
         score, missing = completeness(valid)
         st.progress(score, text=t("submit.completeness", pct=f"{score:.0%}"))
         if missing:
@@ -238,23 +315,11 @@ else:
         types = Counter(t(f"investor_type.{facts.investor_type}") for facts, _ in likely)
         st.write(", ".join(f"{kind}: {n}" for kind, n in types.most_common()) or t("submit.no_investors"))
         st.caption(t("submit.names_later"))
-        left, right = st.columns(2)
-        save_draft = left.button(t("submit.save_draft"), key="p_save_draft")
-        submit = right.button(t("submit.submit"), type="primary", key="p_submit")
-        if save_draft or submit:
-            try:
-                with hub.sessions.begin() as session:
-                    project = save_passport(session, valid, actor, actor.account_id)
-                    if submit:
-                        move(session, project, Status.SUBMITTED, actor)
-                    passport["external_id"], passport["status"] = project.external_id, project.status
-            except WorkflowError as error:
-                st.error(str(error))
-            else:
-                refresh_matcher()
-                st.success(
-                    t("submit.saved_as", id=passport["external_id"], status=t(f"status.{passport['status']}"))
-                )
+    left, right = st.columns(2)
+    if left.button(t("submit.save_draft"), key="p_save_draft", disabled=draft is None):
+        store(draft, submit=False)
+    if right.button(t("submit.submit"), type="primary", key="p_submit", disabled=valid is None):
+        store(valid, submit=True)
 
 
 left, _, right = st.columns([1, 3, 1])

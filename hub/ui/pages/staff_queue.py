@@ -10,13 +10,15 @@ import streamlit as st
 
 from hub import repository
 from hub.curation import WorkflowError, allowed_moves, move, review_queue, verify_aifc_link
+from hub.duplicates import describe
 from hub.i18n import t
 from hub.importing import ImportFileError, Kind, import_file, project_row
-from hub.schemas import InvalidInput, validate_project
+from hub.passport import plausibility
+from hub.schemas import UNKNOWN, InvalidInput, missing_for_submission, validate_project
 from hub.ui.components import notify, show_field_errors
 from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
 from hub.ui.session import require_role
-from hub.vocab import ReviewReason
+from hub.vocab import ReviewReason, Stage, Status, slugs
 
 hub = get_hub()
 reference = hub.reference
@@ -76,11 +78,21 @@ with tab_queue:
             st.progress(item.completeness, text=t("queue.completeness", pct=f"{item.completeness:.0%}"))
             if item.missing:
                 st.caption(t("submit.missing", parts=", ".join(item.missing)))
-            closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar]
+            for warning in item.warnings:
+                st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
             if item.possible_duplicate:
-                duplicates = [text for text, m in zip(closest, item.similar, strict=True) if m.duplicate]
-                st.warning(t("queue.duplicates", titles="; ".join(duplicates)))
-            elif closest:
+                for other in item.similar:
+                    st.warning(
+                        t(
+                            "queue.duplicate_of",
+                            title=other.label,
+                            id=other.external_id,
+                            status=t(f"status.{other.status}"),
+                            reason=describe(other.duplicate),
+                        )
+                    )
+            elif item.similar:
+                closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar]
                 st.caption(t("queue.closest", titles="; ".join(closest)))
             if item.aifc_link != "none":
                 state = {None: "queue.aifc_unchecked", True: "queue.aifc_ok", False: "queue.aifc_bad"}
@@ -140,6 +152,7 @@ with tab_import:
     )
     upload = st.file_uploader(t("import.file"), type=["csv", "xlsx", "json"], key="import_file")
     skip = st.toggle(t("import.skip_invalid"), key="import_skip")
+    drafts = st.toggle(t("import.as_draft"), key="import_as_draft", disabled=kind != Kind.PROJECTS)
     if upload is not None and st.button(t("import.run"), type="primary", key="import_run"):
         bar = st.progress(0.0, text=t("import.progress", done=0, total="…"))
         with tempfile.TemporaryDirectory() as folder:
@@ -152,6 +165,7 @@ with tab_import:
                     path,
                     reference,
                     skip_invalid=skip,
+                    as_draft=drafts and kind == Kind.PROJECTS,
                     actor=actor.email,
                     progress=lambda done, total: bar.progress(
                         done / total, text=t("import.progress", done=done, total=total)
@@ -163,28 +177,57 @@ with tab_import:
         bar.empty()
         if report is not None:
             (st.success if report.written else st.error)(report.summary())
-            if report.errors:
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            {
-                                t("import.line"): e.line,
-                                t("table.id"): e.external_id,
-                                t("import.field"): e.field,
-                                t("import.message"): e.message,
-                            }
-                            for e in report.errors
-                        ]
-                    ),
-                    hide_index=True,
-                    key="import_errors",
-                )
+            if report.ignored_columns:
+                st.warning(t("import.ignored_columns", columns=", ".join(report.ignored_columns)))
+            for name, rows in (
+                ("errors", report.errors),
+                ("needs", report.needs),
+                ("warnings", report.warnings),
+            ):
+                if rows:
+                    st.markdown(f"**{t('import.' + name)}**")
+                    st.dataframe(
+                        pd.DataFrame(
+                            [
+                                {
+                                    t("import.line"): e.line,
+                                    t("table.id"): e.external_id,
+                                    t("import.field"): e.field,
+                                    t("import.message"): e.message,
+                                }
+                                for e in rows
+                            ]
+                        ),
+                        hide_index=True,
+                        key=f"import_{name}",
+                    )
             if report.written:
                 refresh_matcher()
 
 with tab_edit:
     with hub.sessions() as session:
-        options = {p.external_id: p.title for p in repository.projects_for_export(session)}
+        everything = repository.projects_for_export(session)
+        options = {p.external_id: p.title for p in everything}
+        drafts_needing = {
+            p.external_id: missing_for_submission(p) for p in everything if p.status == Status.DRAFT
+        }
+    incomplete = {key: needs for key, needs in drafts_needing.items() if needs}
+    if incomplete:
+        st.markdown(f"**{t('edit.drafts', n=len(incomplete))}**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("table.id"): key,
+                        t("field.title"): options[key],
+                        t("edit.needs"): ", ".join(t("field." + n.field) for n in needs),
+                    }
+                    for key, needs in incomplete.items()
+                ]
+            ),
+            hide_index=True,
+            key="drafts_table",
+        )
     chosen = st.selectbox(
         t("edit.project"),
         list(options),
@@ -199,8 +242,53 @@ with tab_edit:
             row["title"] = st.text_input(t("field.title"), row["title"])
             row["summary"] = st.text_area(t("field.summary"), row["summary"], max_chars=300)
             row["description"] = st.text_area(t("field.description"), row["description"], height=200)
-            row["funding_ask"] = st.text_input(t("field.funding_ask"), f"{row['funding_ask']:.2f}")
-            row["city"] = st.text_input(t("field.city"), row["city"] or "")
+            left, right = st.columns(2)
+            row["owner_name"] = left.text_input(t("field.owner_name"), row["owner_name"] or "")
+            row["owner_email"] = right.text_input(t("field.owner_email"), row["owner_email"] or "")
+            countries = sorted(reference.countries)
+            row["country"] = left.selectbox(
+                t("field.country"),
+                countries,
+                index=countries.index(row["country"]) if row["country"] else None,
+                format_func=lambda c: reference.countries[c].name(),
+            )
+            regions = sorted(reference.regions)
+            row["region"] = right.selectbox(
+                t("field.region"),
+                regions,
+                index=regions.index(row["region"]) if row["region"] else None,
+                format_func=lambda r: f"{reference.regions[r].name()} ({r})",
+            )
+            row["city"] = left.text_input(t("field.city"), row["city"] or "")
+            row["sectors"] = right.multiselect(
+                t("field.sectors"),
+                sorted(reference.sectors),
+                default=row["sectors"],
+                format_func=lambda x: reference.sectors[x].name(),
+                max_selections=3,
+            )
+            stages = [*slugs(Stage), UNKNOWN]
+            row["stage"] = left.selectbox(
+                t("field.stage"),
+                stages,
+                index=stages.index(row["stage"]) if row["stage"] else None,
+                format_func=lambda x: t(f"stage.{x}"),
+            )
+            row["instruments"] = right.text_input(
+                t("field.instruments"), ";".join(row["instruments"]), help=t("edit.unknown_help")
+            )
+            ask = row["funding_ask"]
+            row["funding_ask"] = left.text_input(
+                t("field.funding_ask"),
+                "" if ask is None else ask if ask == UNKNOWN else f"{ask:.2f}",
+                help=t("edit.unknown_help"),
+            )
+            currencies = reference.fx.currencies
+            row["currency"] = right.selectbox(
+                t("field.currency"), currencies, index=currencies.index(row["currency"] or "USD")
+            )
+            row["website"] = left.text_input(t("field.website"), row["website"] or "")
+            row["owner_phone"] = right.text_input(t("field.owner_phone"), row["owner_phone"] or "")
             if st.form_submit_button(t("edit.save")):
                 try:
                     data = validate_project(row, reference)
@@ -211,6 +299,16 @@ with tab_edit:
                         repository.save_project(session, data, actor=actor.email)
                     refresh_matcher()
                     st.success(t("edit.saved"))
+                    needs = missing_for_submission(data) if data.is_draft else []
+                    if needs:
+                        st.info(
+                            t(
+                                "proposals.needs",
+                                needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs),
+                            )
+                        )
+                    for warning in plausibility(data, reference):
+                        st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
 
 with tab_index:
     current = matcher()
