@@ -155,6 +155,33 @@ def test_match_right_after_import_sees_the_new_rows(
     results = json.loads(output)
     assert results[0]["external_id"] == original["external_id"]
     assert results[0]["similarity"] > 0.99 and "Probably a duplicate" in results[0]["explanation"]
+    duplicate = results[0]["duplicate"]  # which signals fired, for tools as well as people
+    assert {s["kind"] for s in duplicate["signals"]} >= {"name", "text"}
+    assert duplicate["reason"].startswith("same name") and all(r["duplicate"] is None for r in results[1:])
+
+
+def test_import_as_draft_stores_a_thin_directory_export_and_lists_what_each_row_needs(
+    settings: Settings, tmp_path: Path
+) -> None:
+    rows = [
+        {
+            "external_id": "DIR-1",
+            "title": "Qoly",
+            "website": "qoly.kz",
+            "summary": "Grocery delivery in 15 minutes",
+        },
+        {"external_id": "DIR-2", "title": "TrustMe", "website": "https://trustme.kz", "summary": ""},
+    ]
+    write_rows(rows, ["external_id", "title", "website", "summary"], tmp_path / "directory.csv")
+    code, output = run(settings, "import", "projects", str(tmp_path / "directory.csv"), "--no-index")
+    assert code == EXIT_INVALID and "missing column(s)" in output and "--as-draft" not in output
+    code, output = run(
+        settings, "import", "projects", str(tmp_path / "directory.csv"), "--as-draft", "--no-index"
+    )
+    assert code == EXIT_OK, output
+    assert "Imported projects: 2 created, 0 updated. 2 incomplete rows were stored as drafts" in output
+    assert "line 2 [DIR-1] description: is required: write at least 80 characters" in output
+    assert "line 3 [DIR-2] summary: is required: write at least 20 characters" in output
 
 
 def test_match_investor_json_lists_scored_explained_projects(indexed_settings: Settings) -> None:
