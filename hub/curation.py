@@ -211,10 +211,10 @@ def project_identity(project: Project) -> Identity:
 
 
 def duplicate_check(session: Session, matcher: Matcher, project: Project, top: int = 3) -> list[Similar]:
-    """The listings a reviewer should compare a passport with: the ``top`` published ones
-    closest in text, and any listing on file (published or not) sharing its name, organisation,
-    website, email or phone. Probable duplicates first, each with the signals that fired
-    (``hub.duplicates.DuplicateRule``)."""
+    """The listings a reviewer should compare a passport with, found among the ``top`` published
+    ones closest in text and any listing on file (published or not) sharing its name,
+    organisation, website, email or phone: every probable duplicate, with the signals that fired
+    (``hub.duplicates.DuplicateRule``), then the closest others up to ``top`` in all."""
     who = project_identity(project)
     text = project_text(project)
     closest = matcher.duplicate_candidates(text, who=who, exclude=project.id, top=top).items
@@ -239,7 +239,8 @@ def duplicate_check(session: Session, matcher: Matcher, project: Project, top: i
         for row in rows.values()
     ]
     found.sort(key=lambda s: (not s.duplicate, -s.similarity))
-    return [s for s in found if s.duplicate] or found[:top]
+    duplicates = [s for s in found if s.duplicate]
+    return duplicates + [s for s in found if not s.duplicate][: max(0, top - len(duplicates))]
 
 
 @dataclass(frozen=True)

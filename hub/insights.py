@@ -80,7 +80,7 @@ def region_points(
     for facts in projects:
         entry = totals.setdefault(facts.region, [0, 0.0])
         entry[0] += 1
-        entry[1] += facts.ask_usd
+        entry[1] += facts.ask_usd or 0.0  # a listing that does not give its ask adds nothing
     points = []
     for code, (count, ask) in sorted(totals.items()):
         region = reference.regions[code]
@@ -111,6 +111,8 @@ def capital_gap(session: Session, reference: Reference) -> list[GapCell]:
     """
     demand: dict[tuple[str, str], float] = {}
     for project in repository.published_projects(session):
+        if project.funding_ask is None:  # the listing does not give its ask
+            continue
         ask = float(reference.fx.to_usd(project.funding_ask, project.currency))
         for sector in project.sectors:
             key = (sector.slug, project.country_code)

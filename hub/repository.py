@@ -561,8 +561,10 @@ def count_investors(session: Session) -> int:
 
 
 def projects_per_country(session: Session) -> list[tuple[str, int]]:
+    """Projects per country; drafts that do not name their country yet are not counted."""
     rows = session.execute(
         select(Project.country_code, func.count(Project.id))
+        .where(Project.country_code.is_not(None))
         .group_by(Project.country_code)
         .order_by(Project.country_code)
     )

@@ -238,8 +238,8 @@ def facts_table(rows: Sequence[ProjectFacts], reference: Reference) -> pd.DataFr
                 t("table.region"): reference.regions[f.region].name(),
                 t("table.country"): f.country,
                 t("table.sectors"): ", ".join(reference.sectors[s].name() for s in f.sectors),
-                t("table.stage"): t(f"stage.{f.stage}"),
-                t("table.ask_usd"): round(f.ask_usd),
+                t("table.stage"): t(f"stage.{f.stage or 'unknown'}"),
+                t("table.ask_usd"): None if f.ask_usd is None else round(f.ask_usd),
                 t("table.aifc"): t(f"aifc.{f.aifc_link}"),
                 t("table.language"): f.language,
             }

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from hub.config import PROJECT_ROOT
@@ -422,3 +423,49 @@ def test_a_shared_link_opens_the_project_page_and_unknown_ids_are_said(
     picker = next(s for s in app.selectbox if s.label == "Project")
     picker.set_value(project_id).run()
     assert [t.value for t in app.title] == [title]
+
+
+def test_a_published_listing_with_unknown_stage_instruments_and_ask_renders_everywhere(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    (project_id,) = _query(seeded_app_env, "select id from projects where status = 'published' limit 1")[0]
+    with sqlite3.connect(seeded_app_env / "hub.db") as db:
+        db.execute(
+            "update projects set stage = null, instruments = '[]', funding_ask = null, total_cost = null, "
+            'unknown = \'["funding_ask", "instruments", "stage"]\', updated_at = \'2026-11-30 00:00:00\' '
+            "where id = ?",
+            (project_id,),
+        )
+    st.cache_resource.clear()  # as after a restart: the catalogs are read again
+    app.session_state["project_id"] = project_id
+    app.switch_page(f"{PAGES}/project.py").run()
+    assert not app.exception
+    assert next(m for m in app.metric if m.label == "Funding ask").value == "unknown"
+    assert any("**Instruments sought:** unknown" in m.value for m in app.markdown)
+    for page in ("explore", "insights", "aifc"):
+        app.switch_page(f"{PAGES}/{page}.py").run()
+        assert not app.exception, page
+
+
+def test_staff_see_the_drafts_to_complete_with_what_each_still_needs(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    from hub.context import open_hub
+    from hub.importing import PROJECT_COLUMNS, PROJECT_OPTIONAL, Kind, import_file, write_rows
+
+    rows = [
+        {"external_id": "DIR-1", "title": "Qoly", "summary": "Grocery delivery app", "status": "draft"},
+        {"external_id": "DIR-2", "title": "Payflow", "status": "draft"},
+    ]
+    write_rows(rows, (*PROJECT_COLUMNS, *PROJECT_OPTIONAL), seeded_app_env / "thin.csv")
+    hub = open_hub()
+    assert import_file(hub.sessions, Kind.PROJECTS, seeded_app_env / "thin.csv", hub.reference).written
+    hub.engine.dispose()
+
+    as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
+    assert not app.exception
+    assert any(m.value.startswith("**Drafts to complete:") for m in app.markdown)
+    table = next(d.value for d in app.dataframe if "Still needs" in d.value.columns)
+    needs = dict(zip(table["ID"], table["Still needs"], strict=True))
+    assert "Summary" not in needs["DIR-1"] and "Description" in needs["DIR-1"]  # its summary is 20 long
+    assert needs["DIR-2"].startswith("Summary, Description")

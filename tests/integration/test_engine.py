@@ -93,7 +93,7 @@ def test_the_duplicate_check_tells_a_resubmission_from_the_same_kind_of_project_
         queued.summary = published.summary[: len(published.summary) // 2]
         for name in ("description", "owner_name", "region_code", "city", "language", "sectors"):
             setattr(queued, name, getattr(published, name))
-        checked = {m.id: m for m in duplicate_check(matcher, queued, hub.reference, top=10).items}
+        checked = {m.id: m for m in duplicate_check(session, matcher, queued, top=10)}
         session.rollback()
     assert checked[original.id].duplicate
     assert comparable.id in checked and not checked[comparable.id].duplicate

@@ -46,7 +46,10 @@ st.title(facts.title)
 st.caption(facts_line(facts, reference))
 st.write(summary)
 left, middle, right = st.columns(3)
-left.metric(t("project.ask"), f"{ask:,.0f} {currency}", usd(facts.ask_usd), delta_color="off")
+if ask is None:
+    left.metric(t("project.ask"), t("card.unknown"))
+else:
+    left.metric(t("project.ask"), f"{ask:,.0f} {currency}", usd(facts.ask_usd), delta_color="off")
 if total_cost is not None:
     middle.metric(t("project.total_cost"), f"{total_cost:,.0f} {currency}")
 right.metric(t("project.owner"), owner_name)
@@ -55,7 +58,8 @@ st.write(description)
 st.markdown(
     f"**{t('project.location')}:** {city or ''} {reference.regions[facts.region].name()}, "
     f"{reference.countries[facts.country].name()}  \n"
-    f"**{t('project.instruments')}:** {', '.join(t('instrument.' + i) for i in facts.instruments)}  \n"
+    f"**{t('project.instruments')}:** "
+    f"{', '.join(t('instrument.' + i) for i in facts.instruments) or t('card.unknown')}  \n"
     f"**{t('project.sdgs')}:** {', '.join(f'{n}. {reference.sdgs[n].name()}' for n in sdgs) or '—'}  \n"
     f"**{t('project.aifc')}:** {t('aifc.' + facts.aifc_link)} {aifc_reference or ''}"
 )

@@ -80,8 +80,8 @@ with tab_queue:
                 st.caption(t("submit.missing", parts=", ".join(item.missing)))
             for warning in item.warnings:
                 st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
-            if item.possible_duplicate:
-                for other in item.similar:
+            for other in item.similar:
+                if other.duplicate:
                     st.warning(
                         t(
                             "queue.duplicate_of",
@@ -91,8 +91,8 @@ with tab_queue:
                             reason=describe(other.duplicate),
                         )
                     )
-            elif item.similar:
-                closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar]
+            closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar if not m.duplicate]
+            if closest:
                 st.caption(t("queue.closest", titles="; ".join(closest)))
             if item.aifc_link != "none":
                 state = {None: "queue.aifc_unchecked", True: "queue.aifc_ok", False: "queue.aifc_bad"}
