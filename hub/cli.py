@@ -81,15 +81,9 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     close()
     if report.ignored_columns:
         out.write(f"Columns not in the template, not read: {', '.join(report.ignored_columns)}\n")
-    for title, rows in (
-        ("Errors", report.errors),
-        ("Needed before submission", report.needs),
-        ("Warnings", report.warnings),
-    ):
-        if rows:
-            out.write(f"{title}:\n")
-            for row in rows:
-                out.write(f"  {row}\n")
+    titles = {"errors": "Errors", "needs": "Needed before submission", "warnings": "Warnings"}
+    for name, rows in report.sections():
+        out.write(f"{titles[name]}:\n" + "".join(f"  {row}\n" for row in rows))
     out.write(report.summary() + "\n")
     if report.written and not args.no_index:
         _reindex(hub, out)  # so that `match` right after an import sees the new rows

@@ -139,6 +139,11 @@ class ImportReport:
     def draft_rows(self) -> int:
         return len({need.line for need in self.needs})
 
+    def sections(self) -> list[tuple[str, list[RowError]]]:
+        """The non-empty row lists, in reading order: ``errors``, ``needs``, ``warnings``."""
+        listed = (("errors", self.errors), ("needs", self.needs), ("warnings", self.warnings))
+        return [(name, rows) for name, rows in listed if rows]
+
     def summary(self) -> str:
         if not self.written:
             return (
@@ -264,7 +269,9 @@ def import_records(
             f"{', '.join(COLUMNS[kind])}"
             + (f" (with --as-draft only {', '.join(DRAFT_COLUMNS)} are required)" if as_draft else "")
         )
-    known = {*COLUMNS[kind], *OPTIONAL[kind], *IGNORED_COLUMNS}
+    # "unknown" (a list such as "stage;funding_ask") is read too: another way to write the
+    # "unknown" cells, for files from tools that cannot put a word in an amount column
+    known = {*COLUMNS[kind], *OPTIONAL[kind], *IGNORED_COLUMNS, "unknown"}
     report = ImportReport(kind=kind, rows=len(records))
     report.ignored_columns = sorted(c for c in _columns(records) if c not in known)
     valid: list[Any] = []

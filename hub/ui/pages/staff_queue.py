@@ -179,28 +179,23 @@ with tab_import:
             (st.success if report.written else st.error)(report.summary())
             if report.ignored_columns:
                 st.warning(t("import.ignored_columns", columns=", ".join(report.ignored_columns)))
-            for name, rows in (
-                ("errors", report.errors),
-                ("needs", report.needs),
-                ("warnings", report.warnings),
-            ):
-                if rows:
-                    st.markdown(f"**{t('import.' + name)}**")
-                    st.dataframe(
-                        pd.DataFrame(
-                            [
-                                {
-                                    t("import.line"): e.line,
-                                    t("table.id"): e.external_id,
-                                    t("import.field"): e.field,
-                                    t("import.message"): e.message,
-                                }
-                                for e in rows
-                            ]
-                        ),
-                        hide_index=True,
-                        key=f"import_{name}",
-                    )
+            for name, rows in report.sections():
+                st.markdown(f"**{t('import.' + name)}**")
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("import.line"): e.line,
+                                t("table.id"): e.external_id,
+                                t("import.field"): e.field,
+                                t("import.message"): e.message,
+                            }
+                            for e in rows
+                        ]
+                    ),
+                    hide_index=True,
+                    key=f"import_{name}",
+                )
             if report.written:
                 refresh_matcher()
 
