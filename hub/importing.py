@@ -276,6 +276,7 @@ def import_records(
     report.ignored_columns = sorted(c for c in _columns(records) if c not in known)
     valid: list[Any] = []
     seen: dict[str, int] = {}
+    demoted: dict[str, int] = {}  # external id -> line: rows stored as drafts despite their status
     for line, record in records:
         external_id = str(record.get("external_id") or "").strip()
         if not external_id:
@@ -291,10 +292,15 @@ def import_records(
             item = _validate_row(
                 kind, record, reference, as_draft=as_draft, line=line, external_id=external_id, report=report
             )
+            given = str(record.get("status") or "").strip().lower()
+            if kind == Kind.PROJECTS and item.is_draft and given not in ("", Status.DRAFT):
+                demoted[external_id] = line
         except InvalidInput as invalid:
             report.errors += [RowError(line, external_id, e.field, e.message) for e in invalid.errors]
             continue
         valid.append(item)
+    if demoted:
+        valid = _keep_listed(factory, demoted, valid, report)
     if report.errors and not skip_invalid:
         return report
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
@@ -325,6 +331,29 @@ def import_records(
         )
     report.written = True
     return report
+
+
+def _keep_listed(
+    factory: sessionmaker[Session], demoted: dict[str, int], valid: list[Any], report: ImportReport
+) -> list[Any]:
+    """An incomplete row stored as a draft must not pull a listing already submitted or
+    published back to draft: such rows become errors, and the listing stays as it is."""
+    with factory() as session:
+        statuses = repository.project_statuses(session, list(demoted))
+    kept = {key: status for key, status in statuses.items() if status != Status.DRAFT}
+    for key, status in kept.items():
+        report.errors.append(
+            RowError(
+                demoted[key],
+                key,
+                "status",
+                f"the stored listing is {status}: an incomplete row would move it back to draft; "
+                "complete the row, or leave it out of this import",
+            )
+        )
+    report.needs = [n for n in report.needs if n.external_id not in kept]
+    report.warnings = [w for w in report.warnings if w.external_id not in kept]
+    return [item for item in valid if item.external_id not in kept]
 
 
 def _validate_row(

@@ -368,6 +368,14 @@ def investors_for_export(session: Session) -> Sequence[Investor]:
     ).all()
 
 
+def project_statuses(session: Session, external_ids: Sequence[str]) -> dict[str, str]:
+    """The stored status of each of ``external_ids`` that is stored."""
+    rows = session.execute(
+        select(Project.external_id, Project.status).where(Project.external_id.in_(list(external_ids)))
+    )
+    return {external_id: status for external_id, status in rows}
+
+
 def stored_external_ids(session: Session, kind: str) -> set[str]:
     """The external ids already stored for ``kind`` ("projects" or "investors")."""
     model = Project if kind == "projects" else Investor

@@ -205,3 +205,17 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place_and_keeps_its_r
 def _thin(folder: Path) -> Path:
     write_rows([{"external_id": "NEW-1", "title": "Qoly", "status": "draft"}], COLUMNS, folder / "thin.csv")
     return folder / "thin.csv"
+
+
+def test_an_incomplete_row_never_pulls_a_published_listing_back_to_draft(hub: Hub, tmp_path: Path) -> None:
+    write_rows([_project(external_id="PUB-1", status="published")], COLUMNS, tmp_path / "full.csv")
+    assert import_file(hub.sessions, Kind.PROJECTS, tmp_path / "full.csv", hub.reference).written
+    thin = [{"external_id": "PUB-1", "title": "Qoly", "status": "published"}, THIN_ROWS[0]]
+    write_rows(thin, COLUMNS, tmp_path / "thin.csv")
+    report = import_file(hub.sessions, Kind.PROJECTS, tmp_path / "thin.csv", hub.reference, as_draft=True)
+    assert not report.written
+    assert [(e.external_id, e.field) for e in report.errors] == [("PUB-1", "status")]
+    assert "the stored listing is published" in report.errors[0].message
+    assert {n.external_id for n in report.needs} == {"DIR-1"}
+    with hub.sessions() as session:
+        assert repository.find_project(session, "PUB-1").status == "published"
