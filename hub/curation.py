@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from hub import repository
+from hub.actors import Actor
 from hub.duplicates import Identity, Signal
 from hub.i18n import Text, Vocab
 from hub.indexing import project_text
@@ -56,14 +57,6 @@ class WorkflowError(ValueError):
         super().__init__(self.text.render())
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: an account's email (or "cli") and role."""
-
-    email: str
-    role: str
-
-
 def allowed_moves(status: str, role: str) -> list[str]:
     """The statuses ``role`` may move a passport in ``status`` to."""
     return [to for (start, to), roles in TRANSITIONS.items() if start == status and role in roles]
@@ -93,12 +86,8 @@ def move(
             start=Vocab("status", start),
             to=Vocab("status", to),
         )
-    if (
-        actor.role == Role.PROJECT_OWNER
-        and project.owner_account is not None
-        and project.owner_account.email != actor.email
-    ):
-        raise WorkflowError("passport_owner")
+    if actor.role == Role.PROJECT_OWNER and project.owner_account_id != actor.account_id:
+        raise WorkflowError("passport_owner")  # also for a listing without an owner account
     if to in NEEDS_COMPLETE:
         needs = missing_for_submission(project)
         if needs:
@@ -164,13 +153,13 @@ def verify_aifc_link(
 EDITABLE_BY_OWNER = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
 
-def save_passport(session: Session, data: ProjectIn, actor: Actor, owner_account_id: int) -> Project:
-    """An owner saves their passport: a new one starts as a draft; an existing one must be theirs
-    and still editable, and keeps its stored status (the workflow alone moves it)."""
+def save_passport(session: Session, data: ProjectIn, actor: Actor) -> Project:
+    """An owner saves their passport: a new one starts as a draft; an existing one must be the
+    actor's own and still editable, and keeps its stored status (the workflow alone moves it)."""
     existing = repository.project_by_external_id(session, data.external_id) if data.external_id else None
     status = Status.DRAFT
     if existing is not None:
-        if existing.owner_account_id != owner_account_id:
+        if existing.owner_account_id is None or existing.owner_account_id != actor.account_id:
             raise WorkflowError("passport_owner")
         if existing.status not in EDITABLE_BY_OWNER:
             raise WorkflowError("passport_locked", status=Vocab("status", existing.status))
@@ -179,7 +168,7 @@ def save_passport(session: Session, data: ProjectIn, actor: Actor, owner_account
         session,
         data.model_copy(update={"status": status}),
         actor=actor.email,
-        owner_account_id=owner_account_id,
+        owner_account_id=actor.account_id,
     )
     return project
 

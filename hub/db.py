@@ -67,8 +67,9 @@ def upgrade_schema(engine: Engine) -> list[str]:
         operations = Operations(MigrationContext.configure(connection))
         for table, added, relaxed, indexes in plans:
             with operations.batch_alter_table(table.name) as batch:
-                for column in added:
-                    batch.add_column(Column(column.name, column.type, nullable=True))
+                for column in added:  # existing rows take the column's server default, if any
+                    default = column.server_default.arg if column.server_default is not None else None
+                    batch.add_column(Column(column.name, column.type, nullable=True, server_default=default))
                 for column in relaxed:
                     batch.alter_column(column.name, existing_type=column.type, nullable=True)
             for index in indexes:

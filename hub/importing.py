@@ -27,7 +27,7 @@ from hub.models import Investor, Project
 from hub.passport import plausibility
 from hub.reference import Reference
 from hub.schemas import UNKNOWN, InvalidInput, missing_for_submission, validate_investor, validate_project
-from hub.vocab import Status
+from hub.vocab import Role, Status
 
 Progress = Callable[[int, int], None]
 
@@ -220,6 +220,7 @@ def import_file(
     *,
     skip_invalid: bool = False,
     as_draft: bool = False,
+    confirm_contact_changes: bool = False,
     actor: str = "cli",
     is_demo: bool = False,
     progress: Progress | None = None,
@@ -233,6 +234,7 @@ def import_file(
         reference,
         skip_invalid=skip_invalid,
         as_draft=as_draft,
+        confirm_contact_changes=confirm_contact_changes,
         actor=actor,
         is_demo=is_demo,
         progress=progress,
@@ -248,6 +250,7 @@ def import_records(
     *,
     skip_invalid: bool = False,
     as_draft: bool = False,
+    confirm_contact_changes: bool = False,
     actor: str = "cli",
     is_demo: bool = False,
     progress: Progress | None = None,
@@ -260,6 +263,10 @@ def import_records(
     short, a fact missing) is stored as a draft, and the report lists what it still needs;
     only wrong values are errors. With ``keep_existing`` a row whose external id is already
     stored is left as it is (counted as unchanged) instead of overwriting the stored row.
+
+    Each project is linked to the project-owner account of its ``owner_email`` (created, without
+    a password, when there is none). A row that would change the contact of a listing an owner
+    account manages is an error unless ``confirm_contact_changes``.
     """
     as_draft = as_draft and kind == Kind.PROJECTS
     missing = _missing_columns(kind, records, as_draft)
@@ -301,6 +308,8 @@ def import_records(
         valid.append(item)
     if demoted:
         valid = _keep_listed(factory, demoted, valid, report)
+    if kind == Kind.PROJECTS and not confirm_contact_changes:
+        valid = _unchanged_contacts(factory, valid, seen, report)
     if report.errors and not skip_invalid:
         return report
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
@@ -311,7 +320,9 @@ def import_records(
             if item.external_id in existing:
                 report.unchanged += 1
             else:
-                _, created = save(session, item, actor=actor, is_demo=is_demo)
+                row, created = save(session, item, actor=actor, is_demo=is_demo)
+                if kind == Kind.PROJECTS:
+                    _link_owner(session, row, item)
                 report.created += created
                 report.updated += not created
             if progress:
@@ -331,6 +342,51 @@ def import_records(
         )
     report.written = True
     return report
+
+
+def _unchanged_contacts(
+    factory: sessionmaker[Session], valid: list[Any], lines: dict[str, int], report: ImportReport
+) -> list[Any]:
+    """Rows that would change the contact email of a listing an owner account manages become
+    errors: an import must not take a listing's contact from its owner without staff saying so."""
+    with factory() as session:
+        stored = repository.owner_contacts(session, [item.external_id for item in valid])
+    changed = {
+        item.external_id
+        for item in valid
+        if item.external_id in stored and stored[item.external_id].lower() != (item.owner_email or "").lower()
+    }
+    for key in sorted(changed, key=lambda k: lines[k]):
+        report.errors.append(
+            RowError(
+                lines[key],
+                key,
+                "owner_email",
+                f"would replace the contact {stored[key]} of a listing its owner manages: check with the "
+                "owner, then import with --confirm-contact-changes (the staff page's confirmation)",
+            )
+        )
+    return [item for item in valid if item.external_id not in changed]
+
+
+def _link_owner(session: Session, project: Any, item: Any) -> None:
+    """Link the project to the project-owner account of its contact email, creating one
+    (without a password: the owner sets one by signing up with that email) when there is none."""
+    email = (item.owner_email or "").strip()
+    if not email:
+        return
+    account = repository.account_by_email(session, email)
+    if account is None:
+        account = repository.save_account(
+            session,
+            email=email,
+            display_name=item.owner_name or email,
+            role=Role.PROJECT_OWNER,
+            organisation=item.owner_name,
+            is_demo=project.is_demo,
+        )
+    if account.role == Role.PROJECT_OWNER:
+        project.owner_account_id = account.id
 
 
 def _keep_listed(

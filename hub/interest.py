@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from hub import repository
-from hub.curation import Actor, WorkflowError
+from hub.actors import Actor
+from hub.curation import WorkflowError
 from hub.i18n import Text, Vocab
 from hub.models import Interest, Introduction, Project
-from hub.vocab import DeclineReason, InterestStage, Role, Status
+from hub.vocab import DeclineReason, InterestStage, Status
 
 LADDER = [
     InterestStage.WATCHING,
@@ -97,8 +98,7 @@ def _check_decline(reason: str | None) -> None:
 def accept(session: Session, interest: Interest, actor: Actor) -> Introduction:
     """The project owner accepts an interest: both sides' contacts are revealed to each other."""
     project = interest.project
-    owner = project.owner_account
-    if actor.role not in (Role.HUB_STAFF, Role.ADMIN) and (owner is None or owner.email != actor.email):
+    if project.owner_account_id is None or project.owner_account_id != actor.account_id:
         raise WorkflowError("accept_owner")
     if interest.stage not in CAN_BE_ACCEPTED:
         raise WorkflowError("accept_stage", stage=Vocab("interest", interest.stage))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -167,6 +168,13 @@ class Account(Base):
     investor_id: Mapped[int | None] = mapped_column(ForeignKey("investors.id", ondelete="SET NULL"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Signing in: an argon2 hash (never the password), and the throttle on failed attempts.
+    # An account without a hash (a demo or imported owner) cannot sign in with a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     investor: Mapped[Investor | None] = relationship(back_populates="accounts")
     projects: Mapped[list[Project]] = relationship(back_populates="owner_account")
@@ -195,6 +203,9 @@ class Investor(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see Project.version
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     sectors: Mapped[list[Sector]] = relationship(secondary=investor_sectors, order_by=Sector.slug)
     excluded_sectors: Mapped[list[Sector]] = relationship(
@@ -253,6 +264,11 @@ class Project(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every save; a save made from an older version is refused (two people editing
+    # one proposal: the second is told, nothing is overwritten silently).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     country: Mapped[Country] = relationship()
     region: Mapped[Region] = relationship()

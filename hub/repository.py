@@ -129,6 +129,7 @@ def save_project(
     if project is None:
         project = Project(external_id=data.external_id or _pending_id(), is_demo=is_demo)
         session.add(project)
+    before = {} if created else _audited(project)
     project.title = data.title
     project.summary = data.summary or ""  # a draft's texts may be empty; submission needs them
     project.description = data.description or ""
@@ -179,9 +180,43 @@ def save_project(
         action="project.created" if created else "project.updated",
         entity_type="project",
         entity_id=project.id,
-        details={"external_id": project.external_id, "status": project.status},
+        details={
+            "external_id": project.external_id,
+            "status": project.status,
+            "changes": _changes(before, project),
+        },
     )
     return project, created
+
+
+AUDITED_PROJECT_FIELDS = (
+    "title", "summary", "description", "owner_name", "country_code", "region_code", "city", "stage",
+    "instruments", "funding_ask", "total_cost", "currency", "unknown", "aifc_link", "aifc_reference",
+    "status", "website", "owner_account_id",
+)  # fmt: skip
+
+
+def _audited(project: Project) -> dict[str, Any]:
+    values = {name: getattr(project, name) for name in AUDITED_PROJECT_FIELDS}
+    values["sectors"] = sorted(s.slug for s in project.sectors)
+    values["contact_email"] = project.confidential.contact_email if project.confidential else None
+    return values
+
+
+def _changes(before: dict[str, Any], project: Project) -> dict[str, list[Any]]:
+    """Field -> [before, after] for what an update changed (texts cut to 200 characters)."""
+    if not before:
+        return {}
+    after = _audited(project)
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        if isinstance(value, str) and len(value) > 200:
+            return value[:200] + "…"
+        return value
+
+    return {name: [shown(before[name]), shown(after[name])] for name in after if before[name] != after[name]}
 
 
 def projects_by_ids(session: Session, ids: Sequence[int]) -> Sequence[Project]:
@@ -366,6 +401,18 @@ def investors_for_export(session: Session) -> Sequence[Investor]:
         )
         .order_by(Investor.id)
     ).all()
+
+
+def owner_contacts(session: Session, external_ids: Sequence[str]) -> dict[str, str]:
+    """The contact email of each of ``external_ids`` that an owner account manages."""
+    if not external_ids:
+        return {}
+    rows = session.execute(
+        select(Project.external_id, ProjectConfidential.contact_email)
+        .join(ProjectConfidential)
+        .where(Project.external_id.in_(list(external_ids)), Project.owner_account_id.is_not(None))
+    )
+    return {external_id: email for external_id, email in rows}
 
 
 def project_statuses(session: Session, external_ids: Sequence[str]) -> dict[str, str]:
@@ -553,8 +600,24 @@ def record_event(
     return event
 
 
-def recent_events(session: Session, limit: int = 50) -> Sequence[AuditEvent]:
-    return session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)).all()
+def link_account_investor(session: Session, account_id: int, investor_id: int) -> None:
+    """An investor account belongs to this investor organisation from now on."""
+    account = session.get(Account, account_id)
+    if account is not None:
+        account.investor_id = investor_id
+
+
+def recent_events(
+    session: Session, limit: int = 50, *, action: str | None = None, who: str | None = None
+) -> Sequence[AuditEvent]:
+    """The latest events, newest first; ``action`` keeps those whose action starts with it
+    ("project." or "account.login"), ``who`` those whose actor contains it."""
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if who:
+        query = query.where(AuditEvent.actor.contains(who, autoescape=True))
+    return session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
 
 
 # --- counts --------------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Role(StrEnum):
     PROJECT_OWNER = "project_owner"
     HUB_STAFF = "hub_staff"
     ADMIN = "admin"
+    SYSTEM = "system"  # the command line and start-up jobs: not an account anyone signs in to
 
 
 class InterestStage(StrEnum):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from hub.actors import Actor
 from hub.catalog import ProjectFacts
 from hub.context import Hub
 from hub.curation import WorkflowError
@@ -17,7 +18,6 @@ from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
 from hub.schemas import InvalidInput
 from hub.ui.charts import factor_bars
-from hub.ui.session import UiActor
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
 NOTICES = "hub_notices"
@@ -188,7 +188,7 @@ def match_card(
         st.write(match.explanation())
 
 
-def interest_form(hub: Hub, actor: UiActor, project_id: int, options: Sequence[str], key: str) -> bool:
+def interest_form(hub: Hub, actor: Actor, project_id: int, options: Sequence[str], key: str) -> bool:
     """Move the investor's interest in a project to one of ``options``; True once saved."""
     with st.form(key):
         chosen = st.selectbox(t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}"))

@@ -3,34 +3,25 @@ pages only call ``current_actor()``, so a login can replace the selector without
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from hub import repository
+from hub.actors import Actor
 from hub.context import Hub
-from hub.curation import Actor
 from hub.i18n import t
 from hub.vocab import Role
 
 ROLES = (Role.INVESTOR, Role.PROJECT_OWNER, Role.HUB_STAFF)
 
 
-@dataclass(frozen=True)
-class UiActor(Actor):
-    account_id: int
-    display_name: str
-    investor_id: int | None
-
-
-def choose_actor(hub: Hub) -> UiActor:
+def choose_actor(hub: Hub) -> Actor:
     """The sidebar "act as" selector: a role, then which organisation."""
     with st.sidebar:
         st.caption(t("actor.caption"))
         role = st.selectbox(t("actor.role"), ROLES, format_func=lambda r: t(f"role.{r}"), key="actor_role")
         with hub.sessions() as session:
             accounts = [
-                UiActor(a.email, a.role, a.id, a.display_name, a.investor_id)
+                Actor(a.email, a.role, a.id, a.investor_id, a.display_name)
                 for a in repository.accounts_with_role(session, role)
             ]
         if not accounts:
@@ -43,11 +34,11 @@ def choose_actor(hub: Hub) -> UiActor:
     return actor
 
 
-def current_actor() -> UiActor:
+def current_actor() -> Actor:
     return st.session_state["actor"]
 
 
-def require_role(*roles: str) -> UiActor:
+def require_role(*roles: str) -> Actor:
     """The current actor, or a message and a stop when the page is for another role."""
     actor = current_actor()
     if actor.role not in roles:

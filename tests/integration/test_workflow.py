@@ -37,7 +37,7 @@ def _project(session, status: str) -> Project:
 
 
 def _owner(project: Project) -> Actor:
-    return Actor(project.owner_account.email, "project_owner")
+    return Actor(project.owner_account.email, "project_owner", account_id=project.owner_account_id)
 
 
 def test_staff_can_approve_a_submitted_passport_and_it_is_stamped_and_audited(seeded_hub: Hub) -> None:
@@ -195,19 +195,15 @@ def test_an_owner_saves_only_their_own_editable_passport_and_keeps_its_stored_st
             for a in session.scalars(select(Account))
             if a.role == "project_owner" and a.id != published.owner_account_id
         )
+        intruder = Actor(other.email, "project_owner", account_id=other.id)
         with pytest.raises(WorkflowError, match="Only the owner"):
-            save_passport(session, data, owner, other.id)  # someone else's passport: not taken over
+            save_passport(session, data, intruder)  # someone else's passport: not taken over
         with pytest.raises(WorkflowError, match="This passport is Published"):
-            save_passport(
-                session, data, owner, published.owner_account_id
-            )  # not back to draft behind staff's back
+            save_passport(session, data, owner)  # not back to draft behind staff's back
         assert published.status == "published" and published.title != GOOD_PROJECT["title"]
 
         draft = save_passport(
-            session,
-            validate_project({**GOOD_PROJECT, "status": "published"}, seeded_hub.reference),
-            owner,
-            published.owner_account_id,
+            session, validate_project({**GOOD_PROJECT, "status": "published"}, seeded_hub.reference), owner
         )
         assert draft.status == "draft"  # a new passport starts as a draft whatever the form says
 

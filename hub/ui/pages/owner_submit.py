@@ -113,7 +113,7 @@ def store(draft: ProjectIn, submit: bool) -> None:
     """Save the passport (and submit it); say where it stands or what stops it."""
     try:
         with hub.sessions.begin() as session:
-            project = save_passport(session, draft, actor, actor.account_id)
+            project = save_passport(session, draft, actor)
             if submit:
                 move(session, project, Status.SUBMITTED, actor)
             passport["external_id"], passport["status"] = project.external_id, project.status
