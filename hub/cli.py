@@ -13,13 +13,17 @@ from typing import TextIO
 from tqdm import tqdm
 
 from hub import repository
+from hub.accounts import MIN_PASSWORD, AccountError, NewAccount
+from hub.actors import SYSTEM
 from hub.config import Settings
 from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
-from hub.importing import ImportFileError, Kind, export_file, import_file
+from hub.importing import ImportFileError, Kind, export_file
 from hub.indexing import IndexKind, index_folder
 from hub.matching import MatchResult
+from hub.services import Services
+from hub.vocab import Role
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # the input was rejected; nothing was written
@@ -64,15 +68,19 @@ def cmd_seed(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     update, close = _progress_bar(f"Importing {args.kind}")
+    # through the service layer, as the system actor; it re-indexes (unless --no-index) so that
+    # `match` right after an import sees the new rows
+    services = Services(hub, refresh=lambda: _reindex(hub, out))
     try:
-        report = import_file(
-            hub.sessions,
+        report = services.import_file(
+            SYSTEM,
             Kind(args.kind),
             Path(args.file),
-            hub.reference,
             skip_invalid=args.skip_invalid,
             as_draft=args.as_draft,
+            confirm_contact_changes=args.confirm_contact_changes,
             progress=update,
+            index=False,
         )
     except ImportFileError as error:
         close()
@@ -86,8 +94,33 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{titles[name]}:\n" + "".join(f"  {row}\n" for row in rows))
     out.write(report.summary() + "\n")
     if report.written and not args.no_index:
-        _reindex(hub, out)  # so that `match` right after an import sees the new rows
+        services.reindex(SYSTEM)
     return EXIT_OK if report.written else EXIT_INVALID
+
+
+ROLE_NAMES = {
+    "investor": Role.INVESTOR,
+    "owner": Role.PROJECT_OWNER,
+    "staff": Role.HUB_STAFF,
+    "admin": Role.ADMIN,
+}
+
+
+def cmd_user_create(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    new = NewAccount(
+        email=args.email,
+        password=args.password,
+        role=ROLE_NAMES[args.role],
+        display_name=args.name or args.email.split("@")[0],
+        organisation=args.organisation,
+    )
+    try:
+        created = Services(hub).create_user(SYSTEM, new)
+    except AccountError as error:
+        out.write(f"Cannot create the account: {error}\n")
+        return EXIT_INVALID
+    out.write(f"Created the {args.role} account {created.email}.\n")
+    return EXIT_OK
 
 
 def cmd_export(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
@@ -272,6 +305,21 @@ def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _add_user_commands(commands: argparse._SubParsersAction) -> None:
+    user = commands.add_parser("user", help="manage accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create = user_commands.add_parser(
+        "create",
+        help="create an account (the only way, with the admin page, to make staff and admin accounts)",
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True, help=f"at least {MIN_PASSWORD} characters")
+    create.add_argument("--role", required=True, choices=list(ROLE_NAMES))
+    create.add_argument("--name", help="the name shown with the account (default: the email's first part)")
+    create.add_argument("--organisation")
+    create.set_defaults(run=cmd_user_create)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m hub",
@@ -306,6 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="projects: store a row that is incomplete for its status as a draft and list what it "
         "still needs (only external_id and title columns are required); wrong values still fail",
+    )
+    imp.add_argument(
+        "--confirm-contact-changes",
+        action="store_true",
+        help="projects: allow rows to replace the contact email of listings their owners manage "
+        "(check with the owners first)",
     )
     imp.add_argument(
         "--no-index",
@@ -363,6 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--file", help="evaluation set (default data/eval/matching_eval.json)")
     evaluate.set_defaults(run=cmd_evaluate)
+
+    _add_user_commands(commands)
 
     stats = commands.add_parser("stats", help="counts per country, sector and status")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")

@@ -208,6 +208,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "permission.not_your_interest": "Only the investor and the project's owner may see this interest's contacts",
         "permission.not_your_search": "That saved search is not yours",
         "edit.stale": "{what} was saved by someone else while you were editing (now version {version}, yours {yours}): nothing was overwritten. Reload to see their changes, then apply yours again",
+        "edit.stale_race": "Someone saved this record at the same moment: nothing was overwritten. Reload it and apply your changes again",
         "account.bad_email": "'{email}' is not a valid email address ({reason})",
         "account.bad_role": "'{role}' is not a role: use one of {roles}",
         "account.short_password": "The password is too short: use at least {n} characters",

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from hub import accounts, curation, interest, repository, searches
 from hub.actors import Actor
@@ -50,8 +51,12 @@ class Forbidden(PermissionError):
 class StaleEdit(ValueError):
     """Someone saved the record after this edit began: nothing was overwritten."""
 
-    def __init__(self, what: str, version: int, yours: int) -> None:
-        self.text = Text("edit.stale", {"what": what, "version": version, "yours": yours})
+    def __init__(self, what: str | None = None, version: int = 0, yours: int = 0) -> None:
+        self.text = (
+            Text("edit.stale", {"what": what, "version": version, "yours": yours})
+            if what is not None
+            else Text("edit.stale_race", {})
+        )
         super().__init__(self.text.render())
 
 
@@ -96,8 +101,13 @@ class Services:
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
-        with self.hub.sessions.begin() as session:
-            yield session
+        """One transaction; two saves of one record at the same moment: the second is refused
+        (the version column), never applied over the first."""
+        try:
+            with self.hub.sessions.begin() as session:
+                yield session
+        except StaleDataError:
+            raise StaleEdit() from None
 
     def _project(self, session: Session, key: str | int) -> Project:
         project = repository.find_project(session, key)
