@@ -6,8 +6,8 @@ import streamlit as st
 
 from hub.i18n import t
 from hub.ui.components import show_notices
-from hub.ui.resources import ensure_demo_data, get_engine, get_hub
-from hub.ui.session import choose_actor
+from hub.ui.resources import ensure_demo_data, get_engine, get_hub, get_services
+from hub.ui.session import SIGNED_IN, choose_actor
 from hub.vocab import Role
 
 PAGES = "hub/ui/pages"
@@ -16,7 +16,8 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/handshake:", 
 hub = get_hub()
 ensure_demo_data(hub)
 get_engine(hub)  # first start: builds the search indexes with a progress bar
-actor = choose_actor(hub)
+services = get_services()
+actor = choose_actor(hub, services)  # the signed-in account; in demo mode, the demo account acted as
 
 public = [
     st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
@@ -38,7 +39,22 @@ by_role = {
         st.Page(f"{PAGES}/staff_queue.py", title=t("nav.queue"), icon=":material/fact_check:"),
     ],
 }
-pages = {t("nav.public"): public, t(f"nav.section.{actor.role}"): by_role[actor.role]}
+by_role[Role.ADMIN] = [
+    *by_role[Role.HUB_STAFF],
+    st.Page(f"{PAGES}/admin_users.py", title=t("nav.users"), icon=":material/manage_accounts:"),
+]
+signed_in = actor is not None and st.session_state.get(SIGNED_IN, False)
+account = st.Page(
+    f"{PAGES}/sign_in.py",
+    title=t("nav.account" if signed_in else "nav.sign_in"),
+    icon=":material/account_circle:" if signed_in else ":material/login:",
+)
+pages = {t("nav.public"): public}
+if actor is not None:
+    pages[t(f"nav.section.{actor.role}")] = by_role[actor.role]
+pages[t("nav.account_section")] = [account]
+if signed_in:
+    st.sidebar.caption(t("auth.signed_in_short", name=actor.display_name, role=t(f"role.{actor.role}")))
 page = st.navigation(pages)
 show_notices()  # confirmations of the action that caused this rerun
 page.run()

@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     seed_demo_on_start: bool = Field(
         default=True, description="Load the demo data set when the app starts on an empty database."
     )
+    demo_mode: bool | None = Field(
+        default=None,
+        description="One-click demo accounts and the 'act as' selector (demo only). Default: on for "
+        "the embedded demo database (no HUB_DATABASE_URL), off for any configured database.",
+    )
+    session_minutes: int = Field(
+        default=60, ge=1, description="A signed-in session ends after this many minutes without activity."
+    )
+
+    @property
+    def demo_mode_on(self) -> bool:
+        return self.demo_mode if self.demo_mode is not None else not self.database_url
 
     @property
     def index_dir(self) -> Path:

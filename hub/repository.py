@@ -600,6 +600,11 @@ def record_event(
     return event
 
 
+def all_accounts(session: Session) -> Sequence[Account]:
+    """Every account: staff and admins first, then by role and email."""
+    return session.scalars(select(Account).order_by(Account.role, Account.email)).all()
+
+
 def link_account_investor(session: Session, account_id: int, investor_id: int) -> None:
     """An investor account belongs to this investor organisation from now on."""
     account = session.get(Account, account_id)

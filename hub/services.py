@@ -73,6 +73,17 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class AccountRow:
+    email: str
+    name: str
+    role: str
+    organisation: str | None
+    can_sign_in: bool  # has a password
+    last_login: str | None
+    demo: bool
+
+
+@dataclass(frozen=True)
 class AuditRow:
     occurred_at: str
     actor: str
@@ -148,6 +159,29 @@ class Services:
                 entity_type="account",
                 entity_id=actor.account_id,
             )
+
+    def demo_accounts(self, role: str) -> list[Actor]:
+        """Demo mode only: the demo accounts of a role, to act as without a password."""
+        _require(self.hub.settings.demo_mode_on, "demo_off")
+        with self.hub.sessions() as session:
+            return [accounts.actor_of(a) for a in repository.accounts_with_role(session, role) if a.is_demo]
+
+    def accounts(self, actor: Actor) -> list[AccountRow]:
+        """Admin: every account with its role and last sign-in."""
+        _require(actor.is_admin, "admin_only")
+        with self.hub.sessions() as session:
+            return [
+                AccountRow(
+                    a.email,
+                    a.display_name,
+                    a.role,
+                    a.organisation,
+                    a.password_hash is not None,
+                    a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else None,
+                    a.is_demo,
+                )
+                for a in repository.all_accounts(session)
+            ]
 
     def create_user(self, actor: Actor, new: accounts.NewAccount) -> Actor:
         """Admin: an account in any role (staff accounts are made only this way)."""
@@ -385,10 +419,14 @@ class Services:
             self.refresh()
         return report
 
-    def reindex(self, actor: Actor) -> None:
-        """Staff: bring the search indexes up to date with the database."""
+    def reindex(self, actor: Actor, progress: Callable[[str, int, int], None] | None = None) -> None:
+        """Staff: bring the search indexes up to date with the database (``progress`` is told
+        what is being indexed, how far, out of how many)."""
         _require(actor.is_staff, "staff_only")
-        self.refresh()
+        if progress is None:
+            self.refresh()
+        else:
+            self.refresh(progress)  # type: ignore[call-arg]
 
     def audit_log(
         self, actor: Actor, *, action: str | None = None, who: str | None = None, limit: int = 200
@@ -410,4 +448,4 @@ class Services:
             ]
 
 
-__all__ = ["AuditRow", "Forbidden", "InvalidInput", "Saved", "Services", "StaleEdit"]
+__all__ = ["AccountRow", "AuditRow", "Forbidden", "InvalidInput", "Saved", "Services", "StaleEdit"]

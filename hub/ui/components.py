@@ -9,14 +9,13 @@ import streamlit as st
 
 from hub.actors import Actor
 from hub.catalog import ProjectFacts
-from hub.context import Hub
 from hub.curation import WorkflowError
 from hub.i18n import t, usd
 from hub.importing import excel_bytes
-from hub.interest import express
 from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
-from hub.schemas import InvalidInput
+from hub.schemas import FieldError, InvalidInput
+from hub.services import Forbidden, Services
 from hub.ui.charts import factor_bars
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
@@ -80,6 +79,18 @@ def show_field_errors(invalid: InvalidInput) -> None:
     """One message per wrong field, named as the form names it."""
     for error in invalid.errors:
         st.error(f"{t('field.' + error.field)}: {error.message}")
+
+
+def show_needs(needs: Sequence[FieldError]) -> None:
+    """What a draft still needs before it can be submitted, in one note."""
+    if needs:
+        st.info(t("proposals.needs", needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs)))
+
+
+def show_warnings(warnings: Sequence[FieldError]) -> None:
+    """Plausibility warnings: worth a second look, never blocking."""
+    for warning in warnings:
+        st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
 
 
 def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) -> ProjectFilters:
@@ -188,7 +199,9 @@ def match_card(
         st.write(match.explanation())
 
 
-def interest_form(hub: Hub, actor: Actor, project_id: int, options: Sequence[str], key: str) -> bool:
+def interest_form(
+    services: Services, actor: Actor, project_id: int, options: Sequence[str], key: str
+) -> bool:
     """Move the investor's interest in a project to one of ``options``; True once saved."""
     with st.form(key):
         chosen = st.selectbox(t("interest.move_to"), options, format_func=lambda s: t(f"interest.{s}"))
@@ -201,9 +214,8 @@ def interest_form(hub: Hub, actor: Actor, project_id: int, options: Sequence[str
         if not st.form_submit_button(t("interest.save")):
             return False
     try:
-        with hub.sessions.begin() as session:
-            express(session, actor.investor_id, project_id, chosen, actor, reason=reason, note=note or None)
-    except WorkflowError as error:
+        services.express_interest(actor, project_id, chosen, reason=reason, note=note or None)
+    except (WorkflowError, Forbidden) as error:
         st.error(str(error))
         return False
     notify(t("interest.saved", stage=t(f"interest.{chosen}")))

@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from hub import insights, repository
+from hub import insights, reads
 from hub.context import Hub, open_encoder, open_hub
 from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
 from hub.i18n import t
 from hub.matching import Matcher
+from hub.services import Services
 from hub.suggest import Suggester, background_texts
 
 _refresh_lock = threading.Lock()
@@ -57,6 +58,11 @@ def refresh_matcher(progress: Callable[[str, int, int], None] | None = None) -> 
         return engine.refresh(progress)
 
 
+def get_services() -> Services:
+    """The service layer over this server's database; writes refresh this server's index."""
+    return Services(get_hub(), refresh=refresh_matcher)
+
+
 def last_refresh_reports() -> list[str]:
     return [report.summary() for report in get_engine(get_hub()).reports]
 
@@ -82,9 +88,8 @@ def ensure_demo_data(hub: Hub) -> None:
     """On an empty database, load the demo data set with a visible progress bar."""
     if not hub.settings.seed_demo_on_start:
         return
-    with hub.sessions() as session:
-        if repository.count_projects(session) or repository.count_investors(session):
-            return
+    if not reads.is_empty(hub):
+        return
     bar = st.progress(0.0, text=t("start.loading"))
 
     def progress(done: int, total: int) -> None:

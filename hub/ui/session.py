@@ -1,46 +1,92 @@
-"""Who is using the app. Until accounts and login land, a sidebar "act as" selector sets it;
-pages only call ``current_actor()``, so a login can replace the selector without touching them."""
+"""Who is using the app: the signed-in account, its session's expiry, and (demo mode only) the
+"act as" selector over the demo accounts.
+
+Pages call ``current_actor()`` or ``require_role()`` and nothing else; what an actor may do is
+decided by the service layer, not here.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import streamlit as st
 
-from hub import repository
 from hub.actors import Actor
 from hub.context import Hub
 from hub.i18n import t
 from hub.vocab import Role
 
-ROLES = (Role.INVESTOR, Role.PROJECT_OWNER, Role.HUB_STAFF)
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
-def choose_actor(hub: Hub) -> Actor:
-    """The sidebar "act as" selector: a role, then which organisation."""
+DEMO_ROLES = (Role.INVESTOR, Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN)
+ACTOR, UNTIL, SIGNED_IN = "actor", "actor_until", "signed_in"  # session-state keys
+
+
+def sign_in(actor: Actor, minutes: int) -> None:
+    """Start a session for an account that proved who it is."""
+    st.session_state[ACTOR] = actor
+    st.session_state[SIGNED_IN] = True
+    st.session_state[UNTIL] = utcnow() + timedelta(minutes=minutes)
+
+
+def sign_out() -> None:
+    for key in (ACTOR, UNTIL, SIGNED_IN, "passport", "passport_account"):
+        st.session_state.pop(key, None)
+
+
+def _expired(hub: Hub) -> bool:
+    until: datetime | None = st.session_state.get(UNTIL)
+    if until is not None and until < utcnow():
+        sign_out()
+        st.session_state["session_expired"] = True
+        return True
+    if until is not None:  # activity keeps the session alive
+        st.session_state[UNTIL] = utcnow() + timedelta(minutes=hub.settings.session_minutes)
+    return False
+
+
+def choose_actor(hub: Hub, services: object) -> Actor | None:
+    """The signed-in account; in demo mode without one, the demo account the sidebar's
+    "act as" selector picks. ``None``: nobody is signed in (public pages only)."""
+    _expired(hub)
+    if st.session_state.get(SIGNED_IN):
+        return st.session_state[ACTOR]
+    if not hub.settings.demo_mode_on:
+        st.session_state.pop(ACTOR, None)
+        return None
+    if "demo_role_request" in st.session_state:  # a one-click demo account on the sign-in page
+        st.session_state["actor_role"] = st.session_state.pop("demo_role_request")
     with st.sidebar:
         st.caption(t("actor.caption"))
-        role = st.selectbox(t("actor.role"), ROLES, format_func=lambda r: t(f"role.{r}"), key="actor_role")
-        with hub.sessions() as session:
-            accounts = [
-                Actor(a.email, a.role, a.id, a.investor_id, a.display_name)
-                for a in repository.accounts_with_role(session, role)
-            ]
+        role = st.selectbox(
+            t("actor.role"), DEMO_ROLES, format_func=lambda r: t(f"role.{r}"), key="actor_role"
+        )
+        accounts = services.demo_accounts(role)  # type: ignore[attr-defined]
         if not accounts:
             st.warning(t("actor.none"))
-            st.stop()
+            st.session_state.pop(ACTOR, None)
+            return None
         actor = st.selectbox(
             t("actor.who"), accounts, format_func=lambda a: a.display_name, key=f"actor_account_{role}"
         )
-    st.session_state["actor"] = actor
+    st.session_state[ACTOR] = actor
     return actor
 
 
-def current_actor() -> Actor:
-    return st.session_state["actor"]
+def current_actor() -> Actor | None:
+    return st.session_state.get(ACTOR)
 
 
 def require_role(*roles: str) -> Actor:
-    """The current actor, or a message and a stop when the page is for another role."""
+    """The current actor, or a message and a stop: sign in first, or this page is for another role."""
     actor = current_actor()
+    if actor is None:
+        st.info(t("auth.sign_in_first"))
+        st.page_link("hub/ui/pages/sign_in.py", label=t("nav.sign_in"), icon=":material/login:")
+        st.stop()
     if actor.role not in roles:
         st.info(t("actor.wrong_role", roles=", ".join(t(f"role.{r}") for r in roles)))
         st.stop()

@@ -22,6 +22,7 @@ def _reset() -> None:
 def _point_at(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite:///{folder / 'hub.db'}")
     monkeypatch.setenv("HUB_DATA_DIR", str(folder))
+    monkeypatch.setenv("HUB_DEMO_MODE", "true")  # the "act as" selector: tests act as demo accounts
     _reset()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hub import insights
+from hub import reads
 from hub.i18n import t, usd
 from hub.ui.charts import horizontal_bars
 from hub.ui.resources import get_hub
@@ -20,10 +20,8 @@ with st.form("quick_search"):
         st.session_state["explore_query"] = query
         st.switch_page("hub/ui/pages/explore.py")
 
-with hub.sessions() as session:
-    figures = insights.headline(session, hub.reference)
-    by_country = insights.projects_per_country(session, hub.reference)
-    by_sector = insights.projects_per_sector(session, hub.reference)
+read = reads.home_figures(hub)
+figures, by_country, by_sector = read.headline, read.by_country, read.by_sector
 
 columns = st.columns(5)
 columns[0].metric(t("home.published"), f"{figures.published_projects:,}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hub import insights, repository
+from hub import insights, reads
 from hub.i18n import t
 from hub.ui.charts import MAP_CONFIG, capital_gap_heatmap, exposure_bars, horizontal_bars, region_map
 from hub.ui.resources import get_hub, matcher, region_exposure
@@ -14,11 +14,8 @@ hub = get_hub()
 reference = hub.reference
 countries = {c: reference.countries[c].short_name() for c in sorted(reference.countries)}
 st.title(t("insights.title"))
-with hub.sessions() as session:
-    gap = insights.capital_gap(session, reference)
-    statuses = repository.projects_per_status(session)
-    sectors = insights.projects_per_sector(session, reference)
-    sdgs = insights.sdg_counts(session, reference)
+read = reads.insight_figures(hub)
+gap, statuses, sectors, sdgs = read.gap, read.statuses, read.sectors, read.sdgs
 
 st.subheader(t("insights.map"))
 st.caption(t("insights.map_caption"))

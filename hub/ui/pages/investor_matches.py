@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from hub import repository
+from hub import reads
 from hub.curation import WorkflowError
 from hub.i18n import t
-from hub.interest import contacts, express, next_stages
+from hub.interest import next_stages
 from hub.schemas import InvalidInput
-from hub.searches import filters_from_json, mark_seen_by_id, new_since_last_visit, save_search
+from hub.searches import new_since_last_visit
+from hub.services import Forbidden
 from hub.ui.components import (
     download_buttons,
     facts_line,
@@ -20,11 +21,12 @@ from hub.ui.components import (
     match_card,
     show_field_errors,
 )
-from hub.ui.resources import get_hub, matcher
+from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.session import require_role
 from hub.vocab import Role
 
 hub = get_hub()
+services = get_services()
 reference = hub.reference
 actor = require_role(Role.INVESTOR)
 if actor.investor_id is None or matcher().investors.position(actor.investor_id) is None:
@@ -52,10 +54,9 @@ with tab_matches:
             left, right = st.columns(2)
             if left.button(t("matches.shortlist"), key=f"shortlist_{match.id}"):
                 try:
-                    with hub.sessions.begin() as session:
-                        express(session, actor.investor_id, match.id, "watching", actor)
+                    services.express_interest(actor, match.id, "watching")
                     st.toast(t("matches.shortlisted", title=match.label))
-                except WorkflowError as error:
+                except (WorkflowError, Forbidden) as error:
                     st.error(str(error))
             if right.button(t("matches.open"), key=f"open_match_{match.id}"):
                 st.session_state["project_id"] = match.id
@@ -77,20 +78,10 @@ with tab_matches:
         download_buttons(table, "hubmatch_matches", "matches")
 
 with tab_interests:
-    with hub.sessions() as session:
-        mine = repository.interests_of_investor(session, actor.investor_id)
-        introduced = repository.introduced_interest_ids(session, [i.id for i in mine])
-        interests = [
-            (
-                i.id,
-                i.project_id,
-                i.project.title,
-                i.stage,
-                i.decline_reason,
-                contacts(session, i) if i.id in introduced else None,
-            )
-            for i in mine
-        ]
+    interests = [
+        (i.id, i.project_id, i.title, i.stage, i.decline_reason, i.contacts)
+        for i in reads.my_interests(hub, actor)
+    ]
     if not interests:
         st.info(t("interests.none"))
     for interest_id, project_id, title, stage, reason, introduction in interests:
@@ -104,7 +95,7 @@ with tab_interests:
             options = next_stages(stage)
             if not options:
                 continue
-            if interest_form(hub, actor, project_id, options, f"interest_form_{interest_id}"):
+            if interest_form(services, actor, project_id, options, f"interest_form_{interest_id}"):
                 st.rerun()
 
 with tab_why:
@@ -141,20 +132,16 @@ with tab_saved:
         query = st.text_input(t("saved.query"))
         if st.form_submit_button(t("saved.save")):
             try:
-                with hub.sessions.begin() as session:
-                    save_search(session, actor.account_id, name, query, filters, actor=actor.email)
+                services.save_search(actor, name, query, filters)
                 st.success(t("saved.done", name=name))
             except InvalidInput as invalid:
                 show_field_errors(invalid)
-    with hub.sessions() as session:
-        searches = repository.saved_searches_of(session, actor.account_id)
-        for search in searches:
-            new = new_since_last_visit(matcher(), search)
-            with st.expander(t("saved.entry", name=search.name, new=len(new)), expanded=bool(new)):
-                st.caption(filters_summary(filters_from_json(search.filters), search.query, reference))
-                for facts in new:
-                    st.markdown(f"- **{facts.title}** — {facts_line(facts, reference)}")
-                if st.button(t("saved.seen"), key=f"seen_{search.id}"):
-                    with hub.sessions.begin() as writing:
-                        mark_seen_by_id(writing, search.id)
-                    st.rerun()
+    for search in reads.my_searches(hub, actor):
+        new = new_since_last_visit(matcher(), search)
+        with st.expander(t("saved.entry", name=search.name, new=len(new)), expanded=bool(new)):
+            st.caption(filters_summary(search.project_filters, search.query, reference))
+            for facts in new:
+                st.markdown(f"- **{facts.title}** — {facts_line(facts, reference)}")
+            if st.button(t("saved.seen"), key=f"seen_{search.id}"):
+                services.mark_search_seen(actor, search.id)
+                st.rerun()

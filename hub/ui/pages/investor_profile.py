@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hub import repository
+from hub import reads
 from hub.catalog import InvestorFacts
 from hub.i18n import t, usd
-from hub.importing import investor_row
-from hub.schemas import InvalidInput, parse_amount, validate_investor
+from hub.schemas import InvalidInput, parse_amount
+from hub.services import Forbidden, StaleEdit
 from hub.ui.components import show_field_errors
-from hub.ui.resources import get_hub, matcher, refresh_matcher
+from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.session import require_role
 from hub.vocab import Instrument, Stage, slugs
 
 hub = get_hub()
 reference = hub.reference
 actor = require_role("investor")
-with hub.sessions() as session:
-    investor = repository.find_investor(session, actor.investor_id) if actor.investor_id else None
-    if investor is None:
-        st.warning(t("matches.inactive"))
-        st.stop()
-    current = investor_row(investor)
+current = reads.my_profile(hub, actor) if actor.investor_id else None
+if current is None:
+    st.warning(t("matches.inactive"))
+    st.stop()
 
 st.title(t("profile.title"))
 st.caption(current["name"])
@@ -124,11 +122,10 @@ if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
         "esg_mandate": esg,
     }
     try:
-        data = validate_investor(record, reference)
+        get_services().update_profile(actor, record, expected_version=current["version"])
     except InvalidInput as invalid:
         show_field_errors(invalid)
+    except (StaleEdit, Forbidden) as error:
+        st.error(str(error))
     else:
-        with hub.sessions.begin() as session:
-            repository.save_investor(session, data, actor=actor.email)
-        refresh_matcher()
         st.success(t("profile.saved"))

@@ -4,95 +4,75 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hub import repository
-from hub.curation import EDITABLE_BY_OWNER, WorkflowError, move
+from hub import reads
+from hub.curation import EDITABLE_BY_OWNER, WorkflowError
 from hub.i18n import t
-from hub.importing import project_row
-from hub.interest import CAN_BE_ACCEPTED, accept, contacts
-from hub.schemas import missing_for_submission
-from hub.ui.components import notify, start_passport
-from hub.ui.resources import get_hub, matcher, refresh_matcher
+from hub.services import Forbidden
+from hub.ui.components import notify, show_needs, start_passport
+from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.session import require_role
 from hub.vocab import Status
 
 hub = get_hub()
+services = get_services()
 actor = require_role("project_owner")
 st.title(t("proposals.title"))
 
-with hub.sessions() as session:
-    projects = repository.projects_of_owner(session, actor.account_id)
-    if not projects:
-        st.info(t("proposals.none"))
-        st.stop()
-    interests = repository.interests_in_projects(session, [p.id for p in projects])
-    introduced = repository.introduced_interest_ids(session, [i.id for i in interests])
-    revealed = {i.id: contacts(session, i) for i in interests if i.id in introduced}
-    reviews = repository.reviews_of_projects(session, [p.id for p in projects])
-    rows = {p.id: project_row(p) for p in projects}
+proposals = reads.my_proposals(hub, actor)
+if not proposals:
+    st.info(t("proposals.none"))
+    st.stop()
 
-published = [p for p in projects if p.status == Status.PUBLISHED]
 counts = st.columns(3)
-counts[0].metric(t("proposals.count"), len(projects))
-counts[1].metric(t("proposals.published"), len(published))
-counts[2].metric(t("proposals.interests"), len(interests))
+counts[0].metric(t("proposals.count"), len(proposals))
+counts[1].metric(t("proposals.published"), sum(p.status == Status.PUBLISHED for p in proposals))
+counts[2].metric(t("proposals.interests"), sum(len(p.interests) for p in proposals))
 
-for project in projects:
+for project in proposals:
     with st.container(border=True):
         st.markdown(f"**{project.title}** · `{project.external_id}`")
-        when = project.published_at or project.submitted_at or project.updated_at
         st.caption(
-            t("proposals.status", status=t(f"status.{project.status}"), date=f"{when:%d %b %Y}")
+            t("proposals.status", status=t(f"status.{project.status}"), date=f"{project.when:%d %b %Y}")
             + " — "
             + t(f"proposals.next_{project.status}")
         )
-        needs = missing_for_submission(project) if project.status in EDITABLE_BY_OWNER else []
-        if needs:
-            st.warning(
-                t("proposals.needs", needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs))
-            )
+        show_needs(project.needs)
         if project.status == Status.PUBLISHED:
-            fitting = matcher().count_investors_for(project.id)
-            st.markdown(t("proposals.fitting", n=fitting))
-        for review in reviews.get(project.id, []):
-            reason = f" — {t('reason.' + review.reason)}" if review.reason else ""
-            st.info(f"{t('review.' + review.decision)}{reason}: {review.note or ''}")
+            st.markdown(t("proposals.fitting", n=matcher().count_investors_for(project.id)))
+        for decision, reason, note in project.reviews:
+            why = f" — {t('reason.' + reason)}" if reason else ""
+            st.info(f"{t('review.' + decision)}{why}: {note or ''}")
         left, middle, right = st.columns(3)
         if project.status == Status.PUBLISHED and middle.button(
             t("proposals.open"), key=f"open_{project.id}"
         ):
             st.session_state["project_id"] = project.id
             st.switch_page("hub/ui/pages/project.py")
-        if project.status in (Status.DRAFT, Status.CHANGES_REQUESTED) and left.button(
-            t("proposals.edit"), key=f"edit_{project.id}"
-        ):
-            start_passport(actor.account_id, {**rows[project.id], "status": project.status})
+        if project.status in EDITABLE_BY_OWNER and left.button(t("proposals.edit"), key=f"edit_{project.id}"):
+            start_passport(actor.account_id, project.row)
             st.switch_page("hub/ui/pages/owner_submit.py")
         if project.status == Status.PUBLISHED and right.button(
             t("proposals.archive"), key=f"archive_{project.id}"
         ):
             try:
-                with hub.sessions.begin() as session:
-                    move(session, repository.find_project(session, project.id), Status.ARCHIVED, actor)
-                refresh_matcher()
+                services.archive_listing(actor, project.id)
+            except (WorkflowError, Forbidden) as error:
+                st.error(str(error))
+            else:
                 notify(t("proposals.archived", title=project.title))
                 st.rerun()
-            except WorkflowError as error:
-                st.error(str(error))
-        mine = [i for i in interests if i.project_id == project.id]
-        if mine:
-            st.markdown(f"**{t('proposals.interest', n=len(mine))}**")
-        for interest in mine:
+        if project.interests:
+            st.markdown(f"**{t('proposals.interest', n=len(project.interests))}**")
+        for interest in project.interests:
             reason = f" ({t('decline.' + interest.decline_reason)})" if interest.decline_reason else ""
-            st.markdown(f"- {interest.investor.name} — {t('interest.' + interest.stage)}{reason}")
-            if interest.id in revealed:
-                st.success(t("proposals.contacts", investor=revealed[interest.id].investor_contact_email))
-            elif interest.stage in CAN_BE_ACCEPTED and st.button(
-                t("proposals.accept"), key=f"accept_{interest.id}"
-            ):
+            st.markdown(f"- {interest.investor_name} — {t('interest.' + interest.stage)}{reason}")
+            if interest.investor_contact:
+                st.success(t("proposals.contacts", investor=interest.investor_contact))
+            elif interest.can_accept and st.button(t("proposals.accept"), key=f"accept_{interest.id}"):
                 try:
-                    with hub.sessions.begin() as session:
-                        accept(session, repository.find_interest(session, interest.id), actor)
-                    notify(t("proposals.accepted", investor=interest.investor.name))
-                    st.rerun()
-                except WorkflowError as error:
+                    services.accept_interest(actor, interest.id)
+                except (WorkflowError, Forbidden) as error:
                     st.error(str(error))
+                else:
+                    notify(t("proposals.accepted", investor=interest.investor_name))
+                    st.rerun()

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 
 import streamlit as st
 
 from hub.catalog import passport_facts
-from hub.curation import WorkflowError, move, save_passport
+from hub.curation import WorkflowError
 from hub.i18n import t
 from hub.indexing import passport_text
-from hub.models import utcnow
 from hub.passport import completeness, eligibility, plausibility
 from hub.schemas import UNKNOWN, InvalidInput, ProjectIn, validate_project
-from hub.ui.components import start_passport
-from hub.ui.resources import get_hub, get_suggester, matcher, refresh_matcher
+from hub.services import Forbidden, StaleEdit
+from hub.ui.components import show_field_errors, show_needs, show_warnings, start_passport
+from hub.ui.resources import get_hub, get_services, get_suggester, matcher
 from hub.ui.session import require_role
 from hub.vocab import AifcLink, Instrument, Language, Stage, Status, slugs
 
@@ -47,6 +48,7 @@ FIELDS = {
 }
 
 hub = get_hub()
+services = get_services()
 reference = hub.reference
 actor = require_role("project_owner")
 if st.session_state.get("passport_account") != actor.account_id:  # another owner was chosen
@@ -104,24 +106,26 @@ def as_draft() -> ProjectIn | None:
         return None
 
 
-def show_warnings(draft: ProjectIn | None) -> None:
-    for warning in plausibility(draft, reference) if draft else []:
-        st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
+def warn_about(draft: ProjectIn | None) -> None:
+    show_warnings(plausibility(draft, reference) if draft else [])
 
 
-def store(draft: ProjectIn, submit: bool) -> None:
-    """Save the passport (and submit it); say where it stands or what stops it."""
+def store(submit: bool) -> None:
+    """Save the passport (and submit it) through the service layer; say where it stands, or
+    what stops it (a wrong value, someone else's newer save, the workflow)."""
+    save = services.submit_passport if submit else services.save_draft
     try:
-        with hub.sessions.begin() as session:
-            project = save_passport(session, draft, actor)
-            if submit:
-                move(session, project, Status.SUBMITTED, actor)
-            passport["external_id"], passport["status"] = project.external_id, project.status
-    except WorkflowError as error:
+        saved = save(actor, passport, expected_version=passport.get("version"))
+    except InvalidInput as invalid:
+        st.session_state["passport_errors"] = {e.field: e.message for e in invalid.errors}
+        show_field_errors(invalid)
+    except (WorkflowError, StaleEdit, Forbidden) as error:
         st.error(str(error))
     else:
-        refresh_matcher()
-        st.success(t("submit.saved_as", id=passport["external_id"], status=t(f"status.{passport['status']}")))
+        passport.update(external_id=saved.external_id, status=saved.status, version=saved.version)
+        st.success(t("submit.saved_as", id=saved.external_id, status=t(f"status.{saved.status}")))
+        if not submit:
+            show_needs(saved.needs)
 
 
 name = STEPS[step]
@@ -250,7 +254,7 @@ elif name == "money":
     )
     for optional in ("expected_irr_pct", "payback_years", "jobs_created"):
         field_error(optional)
-    show_warnings(as_draft())
+    warn_about(as_draft())
 elif name == "aifc":
     links = slugs(AifcLink)
     passport["aifc_link"] = st.selectbox(
@@ -299,7 +303,7 @@ else:
         st.warning(t("submit.fix_first"))
         for field, message in errors.items():
             st.markdown(f"- **{t('field.' + field)}**: {message}")
-    show_warnings(draft)
+    warn_about(draft)
     if valid is not None:
         score, missing = completeness(valid)
         st.progress(score, text=t("submit.completeness", pct=f"{score:.0%}"))
@@ -309,20 +313,19 @@ else:
         for criterion in eligibility(valid, reference):
             (st.success if criterion.passed else st.warning)(criterion.message)
         likely = matcher().likely_investors(
-            passport_facts(valid, reference, published_at=utcnow()), passport_text(valid), top=20
+            passport_facts(valid, reference, published_at=datetime.now(UTC)), passport_text(valid), top=20
         )
         st.subheader(t("submit.likely", n=len(likely)))
         types = Counter(t(f"investor_type.{facts.investor_type}") for facts, _ in likely)
         st.write(", ".join(f"{kind}: {n}" for kind, n in types.most_common()) or t("submit.no_investors"))
         st.caption(t("submit.names_later"))
-    left, right = st.columns(2)
-    if left.button(t("submit.save_draft"), key="p_save_draft", disabled=draft is None):
-        store(draft, submit=False)
-    if right.button(t("submit.submit"), type="primary", key="p_submit", disabled=valid is None):
-        store(valid, submit=True)
+    if st.button(t("submit.submit"), type="primary", key="p_submit", disabled=valid is None):
+        store(submit=True)
 
 
-left, _, right = st.columns([1, 3, 1])
+left, middle, right = st.columns([1, 3, 1])
+if middle.button(t("submit.save_draft"), key="p_save_draft", help=t("submit.save_draft_help")):
+    store(submit=False)
 if step > 0 and left.button(t("submit.back"), key="p_back"):
     st.session_state["passport_step"] = step - 1
     st.rerun()

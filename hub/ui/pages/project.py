@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hub import repository
+from hub import reads
 from hub.i18n import t, usd
 from hub.interest import next_stages
 from hub.ui.components import facts_line, interest_form, match_card
-from hub.ui.resources import get_hub, matcher
+from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.session import current_actor
 from hub.vocab import Role
 
@@ -35,12 +35,13 @@ if project_id is None:
 facts = projects.facts[projects.position(project_id)]
 st.session_state["project_id"] = facts.id
 st.query_params["project"] = facts.external_id  # the address bar now links to this project
-with hub.sessions() as session:
-    project = repository.find_project(session, facts.id)
-    description, summary = project.description, project.summary
-    city, total_cost, currency = project.city, project.total_cost, project.currency
-    ask, sdgs, owner_name = project.funding_ask, [s.number for s in project.sdgs], project.owner_name
-    aifc_reference = project.aifc_reference
+details = reads.project_details(hub, facts.id)
+if details is None:  # taken off the hub since the page's list was made
+    st.warning(t("project.unknown", id=facts.external_id))
+    st.stop()
+description, summary, city = details.description, details.summary, details.city
+total_cost, currency, ask = details.total_cost, details.currency, details.funding_ask
+sdgs, owner_name, aifc_reference = details.sdgs, details.owner_name, details.aifc_reference
 
 st.title(facts.title)
 st.caption(facts_line(facts, reference))
@@ -66,16 +67,18 @@ st.markdown(
 st.caption(t("project.public_only"))
 
 actor = current_actor()
-if actor.role == Role.INVESTOR and matcher().investors.position(actor.investor_id or -1) is not None:
+if (
+    actor is not None
+    and actor.role == Role.INVESTOR
+    and matcher().investors.position(actor.investor_id or -1) is not None
+):
     st.subheader(t("project.for_you"))
     match = matcher().explain_pair(actor.investor_id, facts.id)
     match_card(match, None, reference, rank=1)
-    with hub.sessions() as session:
-        interest = repository.interest_between(session, actor.investor_id, facts.id)
-        stage = interest.stage if interest else None
+    stage = reads.interest_stage(hub, actor, facts.id)
     options = next_stages(stage) if stage else ["watching", "interested", "declined"]
     st.caption(t("interest.now", stage=t(f"interest.{stage}") if stage else t("interest.none")))
-    if options and interest_form(hub, actor, facts.id, options, "project_interest"):
+    if options and interest_form(get_services(), actor, facts.id, options, "project_interest"):
         st.rerun()
 
 st.subheader(t("project.similar"))

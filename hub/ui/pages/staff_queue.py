@@ -8,19 +8,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from hub import repository
-from hub.curation import WorkflowError, allowed_moves, move, review_queue, verify_aifc_link
+from hub import reads
+from hub.curation import WorkflowError, allowed_moves
 from hub.duplicates import describe
 from hub.i18n import t
-from hub.importing import ImportFileError, Kind, import_file, project_row
-from hub.passport import plausibility
-from hub.schemas import UNKNOWN, InvalidInput, missing_for_submission, validate_project
-from hub.ui.components import notify, show_field_errors
-from hub.ui.resources import get_hub, last_refresh_reports, matcher, refresh_matcher
+from hub.importing import ImportFileError, Kind
+from hub.schemas import UNKNOWN, InvalidInput
+from hub.services import Forbidden, StaleEdit
+from hub.ui.components import notify, show_field_errors, show_needs, show_warnings
+from hub.ui.resources import get_hub, get_services, last_refresh_reports, matcher
 from hub.ui.session import require_role
-from hub.vocab import ReviewReason, Stage, Status, slugs
+from hub.vocab import ReviewReason, Stage, slugs
 
 hub = get_hub()
+services = get_services()
 reference = hub.reference
 actor = require_role("hub_staff", "admin")
 QUEUE_PAGE = 10  # passports per page of the review queue
@@ -36,8 +37,7 @@ tab_queue, tab_import, tab_edit, tab_index, tab_audit = st.tabs(
 )
 
 with tab_queue:
-    with hub.sessions() as session:
-        queue = review_queue(session, matcher(), reference)
+    queue = reads.review_queue(hub, actor, matcher())
     duplicates_n = sum(item.possible_duplicate for item in queue)
     aifc_n = sum(item.aifc_to_verify for item in queue)
     waiting, dups, aifc = st.columns(3)
@@ -78,8 +78,7 @@ with tab_queue:
             st.progress(item.completeness, text=t("queue.completeness", pct=f"{item.completeness:.0%}"))
             if item.missing:
                 st.caption(t("submit.missing", parts=", ".join(item.missing)))
-            for warning in item.warnings:
-                st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
+            show_warnings(item.warnings)
             for other in item.similar:
                 if other.duplicate:
                     st.warning(
@@ -104,14 +103,7 @@ with tab_queue:
                     (right, False, "queue.aifc_reject"),
                 ):
                     if column.button(t(label), key=f"aifc_{verified}_{project_id}"):
-                        with hub.sessions.begin() as session:
-                            verify_aifc_link(
-                                session,
-                                repository.find_project(session, project_id),
-                                actor,
-                                verified=verified,
-                                note=None,
-                            )
+                        services.verify_aifc(actor, project_id, verified=verified)
                         notify(t("queue.aifc_recorded", title=item.title, state=t(state[verified])))
                         st.rerun()
             with st.form(f"decide_{project_id}"):
@@ -131,20 +123,12 @@ with tab_queue:
                 note = st.text_area(t("queue.note"), key=f"note_{project_id}")
                 if st.form_submit_button(t("queue.apply")):
                     try:
-                        with hub.sessions.begin() as session:
-                            move(
-                                session,
-                                repository.find_project(session, project_id),
-                                decision,
-                                actor,
-                                reason=reason,
-                                note=note,
-                            )
-                        refresh_matcher()
+                        services.review(actor, project_id, decision, reason=reason, note=note)
+                    except (WorkflowError, Forbidden) as error:
+                        st.error(str(error))
+                    else:
                         notify(t("queue.done", title=item.title, status=t(f"status.{decision}")))
                         st.rerun()
-                    except WorkflowError as error:
-                        st.error(str(error))
 
 with tab_import:
     kind = st.radio(
@@ -153,20 +137,20 @@ with tab_import:
     upload = st.file_uploader(t("import.file"), type=["csv", "xlsx", "json"], key="import_file")
     skip = st.toggle(t("import.skip_invalid"), key="import_skip")
     drafts = st.toggle(t("import.as_draft"), key="import_as_draft", disabled=kind != Kind.PROJECTS)
+    confirm = st.toggle(t("import.confirm_contacts"), key="import_confirm", disabled=kind != Kind.PROJECTS)
     if upload is not None and st.button(t("import.run"), type="primary", key="import_run"):
         bar = st.progress(0.0, text=t("import.progress", done=0, total="…"))
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             try:
-                report = import_file(
-                    hub.sessions,
+                report = services.import_file(
+                    actor,
                     Kind(kind),
                     path,
-                    reference,
                     skip_invalid=skip,
                     as_draft=drafts and kind == Kind.PROJECTS,
-                    actor=actor.email,
+                    confirm_contact_changes=confirm and kind == Kind.PROJECTS,
                     progress=lambda done, total: bar.progress(
                         done / total, text=t("import.progress", done=done, total=total)
                     ),
@@ -196,17 +180,10 @@ with tab_import:
                     hide_index=True,
                     key=f"import_{name}",
                 )
-            if report.written:
-                refresh_matcher()
 
 with tab_edit:
-    with hub.sessions() as session:
-        everything = repository.projects_for_export(session)
-        options = {p.external_id: p.title for p in everything}
-        drafts_needing = {
-            p.external_id: missing_for_submission(p) for p in everything if p.status == Status.DRAFT
-        }
-    incomplete = {key: needs for key, needs in drafts_needing.items() if needs}
+    listings = reads.listings(hub, actor)
+    options, incomplete = listings.titles, listings.drafts_needing
     if incomplete:
         st.markdown(f"**{t('edit.drafts', n=len(incomplete))}**")
         st.dataframe(
@@ -231,8 +208,7 @@ with tab_edit:
         key="edit_choice",
     )
     if chosen:
-        with hub.sessions() as session:
-            row = project_row(repository.find_project(session, chosen))
+        row = reads.listing_row(hub, actor, chosen) or {}
         with st.form(f"edit_{chosen}"):
             row["title"] = st.text_input(t("field.title"), row["title"])
             row["summary"] = st.text_area(t("field.summary"), row["summary"], max_chars=300)
@@ -286,24 +262,15 @@ with tab_edit:
             row["owner_phone"] = right.text_input(t("field.owner_phone"), row["owner_phone"] or "")
             if st.form_submit_button(t("edit.save")):
                 try:
-                    data = validate_project(row, reference)
+                    saved = services.edit_listing(actor, row, expected_version=row.get("version"))
                 except InvalidInput as invalid:
                     show_field_errors(invalid)
+                except (StaleEdit, Forbidden) as error:
+                    st.error(str(error))
                 else:
-                    with hub.sessions.begin() as session:
-                        repository.save_project(session, data, actor=actor.email)
-                    refresh_matcher()
                     st.success(t("edit.saved"))
-                    needs = missing_for_submission(data) if data.is_draft else []
-                    if needs:
-                        st.info(
-                            t(
-                                "proposals.needs",
-                                needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs),
-                            )
-                        )
-                    for warning in plausibility(data, reference):
-                        st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
+                    show_needs(saved.needs)
+                    show_warnings(saved.warnings)
 
 with tab_index:
     current = matcher()
@@ -324,23 +291,25 @@ with tab_index:
                 text=t("start.index_progress", what=what, done=done, total=total),
             )
 
-        refresh_matcher(progress)
+        services.reindex(actor, progress)
         bar.empty()
         st.success(" · ".join(last_refresh_reports()))
 
 with tab_audit:
-    with hub.sessions() as session:
-        events = repository.recent_events(session, 200)
-        frame = pd.DataFrame(
-            [
-                {
-                    t("audit.when"): e.occurred_at.strftime("%Y-%m-%d %H:%M"),
-                    t("audit.who"): e.actor,
-                    t("audit.what"): e.action,
-                    t("audit.entity"): f"{e.entity_type} {e.entity_id or ''}",
-                    t("audit.details"): str(e.details),
-                }
-                for e in events
-            ]
-        )
+    left, right = st.columns(2)
+    action = left.text_input(t("audit.filter_action"), placeholder="project.", key="audit_action")
+    who = right.text_input(t("audit.filter_who"), key="audit_who")
+    events = services.audit_log(actor, action=action.strip() or None, who=who.strip() or None)
+    frame = pd.DataFrame(
+        [
+            {
+                t("audit.when"): e.occurred_at,
+                t("audit.who"): e.actor,
+                t("audit.what"): e.action,
+                t("audit.entity"): e.entity,
+                t("audit.details"): str(e.details),
+            }
+            for e in events
+        ]
+    )
     st.dataframe(frame, hide_index=True, key="audit_table")
