@@ -17,9 +17,8 @@ from hub.accounts import MIN_PASSWORD, AccountError, NewAccount
 from hub.actors import SYSTEM
 from hub.config import Settings
 from hub.context import Hub, open_encoder, open_hub
-from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
-from hub.importing import ImportFileError, Kind, export_file
+from hub.importing import ImportFileError, Kind
 from hub.indexing import IndexKind, index_folder
 from hub.matching import MatchResult
 from hub.services import Services
@@ -57,9 +56,7 @@ def cmd_init(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
 def cmd_seed(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
     update, close = _progress_bar("Loading demo data")
     try:
-        report = seed_demo(
-            hub.sessions, hub.reference, hub.settings.reference_dir, hub.settings.demo_seed, progress=update
-        )
+        report = Services(hub).seed_demo(SYSTEM, progress=update)
     finally:
         close()
     out.write(report.summary() + "\n")
@@ -126,8 +123,7 @@ def cmd_user_create(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     path = Path(args.file)
     try:
-        with hub.sessions() as session:
-            count = export_file(session, Kind(args.kind), path)
+        count = Services(hub).export_file(SYSTEM, Kind(args.kind), path)
     except ImportFileError as error:
         out.write(f"Cannot export: {error}\n")
         return EXIT_USAGE

@@ -30,8 +30,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from hub import accounts, curation, interest, repository, searches
 from hub.actors import Actor
 from hub.context import Hub
+from hub.demo import SeedReport
+from hub.demo import seed_demo as _seed_demo
 from hub.i18n import Text, Vocab
 from hub.importing import ImportReport, Kind
+from hub.importing import export_file as _export_file
 from hub.importing import import_file as _import_file
 from hub.matching import ProjectFilters
 from hub.models import Project
@@ -417,6 +420,32 @@ class Services:
         )
         if report.written and index:
             self.refresh()
+        return report
+
+    def export_file(self, actor: Actor, kind: Kind, path: Path) -> int:
+        """Staff: every project or investor, contacts included, to a file; returns the row count."""
+        _require(actor.is_staff, "staff_only")
+        with self.hub.sessions() as session:
+            count = _export_file(session, kind, path)
+        with self._transaction() as session:
+            repository.record_event(
+                session, actor=actor.email, action=f"export.{kind}", entity_type=str(kind), entity_id=None,
+                details={"file": path.name, "rows": count},
+            )  # fmt: skip
+        return count
+
+    def seed_demo(self, actor: Actor, progress: Callable[[int, int], None] | None = None) -> SeedReport:
+        """Staff or the system: load the demo data set (rows already present are left alone)."""
+        _require(actor.is_staff, "staff_only")
+        settings = self.hub.settings
+        report = _seed_demo(
+            self.hub.sessions,
+            self.hub.reference,
+            settings.reference_dir,
+            settings.demo_seed,
+            progress=progress,
+        )
+        self.refresh()
         return report
 
     def reindex(self, actor: Actor, progress: Callable[[str, int, int], None] | None = None) -> None:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from hub import insights, reads
+from hub.actors import SYSTEM
 from hub.context import Hub, open_encoder, open_hub
-from hub.demo import seed_demo
 from hub.engine import MatchingEngine, open_engine
 from hub.i18n import t
 from hub.matching import Matcher
@@ -95,8 +95,6 @@ def ensure_demo_data(hub: Hub) -> None:
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=t("start.progress", done=done, total=total))
 
-    report = seed_demo(
-        hub.sessions, hub.reference, hub.settings.reference_dir, hub.settings.demo_seed, progress=progress
-    )
+    report = Services(hub).seed_demo(SYSTEM, progress=progress)  # a start-up job: the system acts
     bar.empty()
     st.toast(t("start.done", summary=report.summary()))

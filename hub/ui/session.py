@@ -32,6 +32,11 @@ def sign_in(actor: Actor, minutes: int) -> None:
     st.session_state[UNTIL] = utcnow() + timedelta(minutes=minutes)
 
 
+def update_actor(actor: Actor) -> None:
+    """The same account, changed (an investor who just created their organisation's profile)."""
+    st.session_state[ACTOR] = actor
+
+
 def sign_out() -> None:
     for key in (ACTOR, UNTIL, SIGNED_IN, "passport", "passport_account"):
         st.session_state.pop(key, None)

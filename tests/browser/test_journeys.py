@@ -108,3 +108,59 @@ def test_the_curation_journey(page: object) -> None:
     page.locator('[data-testid="stDataFrame"]').last.wait_for()
     # the grid draws on a canvas; its cells stay in the DOM for screen readers
     page.wait_for_function("document.body.innerHTML.includes('project.published')")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, indexed_template: Path) -> Iterator[str]:
+    """The app as deployed on a configured database: no demo mode, only sign-in."""
+    folder = tmp_path_factory.mktemp("browser_live") / "data"
+    shutil.copytree(indexed_template, folder)
+    with serve(folder, demo_mode=False) as url:
+        yield url
+
+
+def test_a_new_owner_signs_up_saves_a_draft_signs_out_and_back_in(browser: object, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(live_server)
+    page.get_by_role("heading", name="HubMatch").wait_for()
+    assert page.get_by_text("Act as").count() == 0  # no demo shortcut outside demo mode
+
+    go(page, "Sign in", "Sign in to HubMatch")
+    page.get_by_role("tab", name="Create an account").click()
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Password again")
+    form.get_by_text("Project owner").click()
+    form.get_by_label("Your name").fill("Aigerim Sadykova")
+    form.get_by_label("Organisation").fill("Qoly LLP")
+    form.get_by_label("Email").fill("aigerim@qoly.example")
+    form.get_by_label("Password", exact=True).fill("correct horse battery")
+    form.get_by_label("Password again").fill("correct horse battery")
+    form.get_by_role("button", name="Create an account").click()
+    page.get_by_text("Signed in: Aigerim Sadykova").wait_for()
+    shot(page, "signed-up")
+
+    go(page, "Submit a proposal", "Submit a proposal")
+    page.get_by_label("Title").fill("Qoly grocery delivery")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Saved as").wait_for()
+    go(page, "My proposals", "My proposals")
+    page.get_by_text("Qoly grocery delivery").wait_for()
+    page.get_by_text("Still needed before it can be submitted").wait_for()
+
+    go(page, "My account", "Sign in to HubMatch")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.").wait_for()
+    assert page.get_by_role("link", name="My proposals").count() == 0
+
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Sign in").first
+    form.get_by_label("Email").fill("aigerim@qoly.example")
+    form.get_by_label("Password", exact=True).fill("correct horse battery")
+    form.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in: Aigerim Sadykova").wait_for()
+    go(page, "My proposals", "My proposals")
+    page.get_by_text("Qoly grocery delivery").wait_for()
+    go(page, "My account", "Sign in to HubMatch")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.").wait_for()
+    context.close()

@@ -161,6 +161,10 @@ ACTIONS: dict[str, tuple[Callable[[World, Actor], object], set[str]]] = {
         {"investor"},
     ),
     "import a file": (_import, STAFF_ROLES),
+    "export every listing with contacts": (
+        lambda w, a: w.services.export_file(a, Kind.PROJECTS, w.tmp / "all.csv"),
+        STAFF_ROLES,
+    ),
     "rebuild the index": (lambda w, a: w.services.reindex(a), STAFF_ROLES),
     "read the audit log": (lambda w, a: w.services.audit_log(a), STAFF_ROLES),
     "create a staff account": (

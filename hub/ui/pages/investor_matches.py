@@ -29,7 +29,11 @@ hub = get_hub()
 services = get_services()
 reference = hub.reference
 actor = require_role(Role.INVESTOR)
-if actor.investor_id is None or matcher().investors.position(actor.investor_id) is None:
+if actor.investor_id is None:  # a new account: matching starts with its organisation's profile
+    st.info(t("matches.no_profile"))
+    st.page_link("hub/ui/pages/investor_profile.py", label=t("nav.profile"), icon=":material/tune:")
+    st.stop()
+if matcher().investors.position(actor.investor_id) is None:
     st.warning(t("matches.inactive"))
     st.stop()
 projects = matcher().projects

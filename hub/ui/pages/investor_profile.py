@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from hub import reads
@@ -11,20 +13,34 @@ from hub.schemas import InvalidInput, parse_amount
 from hub.services import Forbidden, StaleEdit
 from hub.ui.components import show_field_errors
 from hub.ui.resources import get_hub, get_services, matcher
-from hub.ui.session import require_role
-from hub.vocab import Instrument, Stage, slugs
+from hub.ui.session import require_role, update_actor
+from hub.vocab import Instrument, InvestorType, Stage, slugs
 
 hub = get_hub()
 reference = hub.reference
 actor = require_role("investor")
 current = reads.my_profile(hub, actor) if actor.investor_id else None
-if current is None:
-    st.warning(t("matches.inactive"))
-    st.stop()
+creating = current is None  # a new investor account: its organisation's profile starts here
+if creating:
+    current = {
+        "external_id": None, "name": "", "investor_type": "vc", "thesis": "", "sectors": [],
+        "excluded_sectors": [], "regions": [], "stages": [], "instruments": [], "ticket_min": None,
+        "ticket_max": None, "currency": "USD", "esg_mandate": False, "aifc_participant": False,
+        "contact_email": actor.email, "language": ["en"], "active": True, "version": None,
+    }  # fmt: skip
 
 st.title(t("profile.title"))
-st.caption(current["name"])
 key = f"profile_{current['external_id']}"
+if creating:
+    st.info(t("profile.create_intro"))
+    left, right = st.columns(2)
+    current["name"] = left.text_input(t("profile.name"), key=f"{key}_name")
+    types = slugs(InvestorType)
+    current["investor_type"] = right.selectbox(
+        t("profile.type"), types, format_func=lambda x: t(f"investor_type.{x}"), key=f"{key}_type"
+    )
+else:
+    st.caption(current["name"])
 thesis = st.text_area(t("profile.thesis"), current["thesis"], height=200, key=f"{key}_thesis")
 left, right = st.columns(2)
 sectors = left.multiselect(
@@ -68,8 +84,12 @@ instruments = right.multiselect(
     key=f"{key}_instruments",
 )
 low_col, high_col, currency_col = st.columns(3)
-ticket_min = low_col.text_input(t("profile.ticket_min"), f"{current['ticket_min']:,.0f}", key=f"{key}_min")
-ticket_max = high_col.text_input(t("profile.ticket_max"), f"{current['ticket_max']:,.0f}", key=f"{key}_max")
+ticket_min = low_col.text_input(
+    t("profile.ticket_min"), "" if creating else f"{current['ticket_min']:,.0f}", key=f"{key}_min"
+)
+ticket_max = high_col.text_input(
+    t("profile.ticket_max"), "" if creating else f"{current['ticket_max']:,.0f}", key=f"{key}_max"
+)
 currencies = reference.fx.currencies
 currency = currency_col.selectbox(
     t("profile.currency"), currencies, index=currencies.index(current["currency"]), key=f"{key}_currency"
@@ -122,10 +142,12 @@ if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
         "esg_mandate": esg,
     }
     try:
-        get_services().update_profile(actor, record, expected_version=current["version"])
+        investor_id = get_services().update_profile(actor, record, expected_version=current["version"])
     except InvalidInput as invalid:
         show_field_errors(invalid)
     except (StaleEdit, Forbidden) as error:
         st.error(str(error))
     else:
+        if creating:  # the account now belongs to the new organisation: its matches open up
+            update_actor(replace(actor, investor_id=investor_id))
         st.success(t("profile.saved"))
