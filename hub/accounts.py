@@ -63,7 +63,8 @@ def hash_password(password: str) -> str:
 
 def _checked(new: NewAccount) -> NewAccount:
     try:
-        email = validate_email(new.email.strip(), check_deliverability=False).normalized
+        # one spelling per address: sign-in compares lower-cased emails
+        email = validate_email(new.email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise AccountError("bad_email", email=new.email, reason=str(error)) from None
     if new.role not in ACCOUNT_ROLES:
@@ -108,7 +109,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     now = now or utcnow()
     account = repository.account_by_email(session, email.strip().lower()) or repository.account_by_email(
         session, email.strip()
-    )
+    )  # accounts made before emails were lower-cased keep their spelling
     if account is not None and account.locked_until is not None and account.locked_until > now:
         repository.record_event(
             session, actor=email, action="account.login_locked", entity_type="account", entity_id=account.id
