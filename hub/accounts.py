@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hub import repository
 from hub.actors import Actor
-from hub.i18n import Text, Vocab
+from hub.i18n import ExplainedError, Vocab
 from hub.models import Account, utcnow
 from hub.vocab import Role
 
@@ -30,12 +30,10 @@ ACCOUNT_ROLES = (Role.INVESTOR, Role.PROJECT_OWNER, Role.HUB_STAFF, Role.ADMIN)
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(ExplainedError, ValueError):
     """A sign-up or sign-in that cannot go ahead; ``text`` says why, in any language."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        self.text = Text(f"account.{key}", values)
-        super().__init__(self.text.render())
+    prefix = "account."
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hub import repository
 from hub.actors import Actor
 from hub.duplicates import Identity, Signal
-from hub.i18n import Text, Vocab
+from hub.i18n import ExplainedError, Text, Vocab
 from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
 from hub.passport import completeness, plausibility
@@ -46,15 +46,10 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 NEEDS_COMPLETE = (Status.SUBMITTED, Status.IN_REVIEW, Status.PUBLISHED)
 
 
-class WorkflowError(ValueError):
-    """A move the workflow does not allow; the message says what is allowed instead.
+class WorkflowError(ExplainedError, ValueError):
+    """A move the workflow does not allow; the message says what is allowed instead."""
 
-    ``text`` is the message as a catalogue ``Text`` (``workflow.<key>``), for any language;
-    ``str(error)`` is its English rendering."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        self.text = Text(f"workflow.{key}", values)
-        super().__init__(self.text.render())
+    prefix = "workflow."
 
 
 def allowed_moves(status: str, role: str) -> list[str]:

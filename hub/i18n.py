@@ -559,3 +559,14 @@ def _show(value: object, language: str) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_show(item, language) for item in value)
     return str(value)
+
+
+class ExplainedError(Exception):
+    """An error whose message is a catalogue ``Text`` (``<prefix><key>``), shown in the
+    reader's language from ``text``; ``str(error)`` is its English rendering."""
+
+    prefix = ""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.text = Text(f"{self.prefix}{key}", values)
+        super().__init__(self.text.render())

@@ -32,7 +32,7 @@ from hub.actors import Actor
 from hub.context import Hub
 from hub.demo import SeedReport
 from hub.demo import seed_demo as _seed_demo
-from hub.i18n import Text, Vocab
+from hub.i18n import ExplainedError, Text, Vocab
 from hub.importing import ImportReport, Kind
 from hub.importing import export_file as _export_file
 from hub.importing import import_file as _import_file
@@ -43,12 +43,10 @@ from hub.schemas import FieldError, InvalidInput, missing_for_submission, valida
 from hub.vocab import Role, Status
 
 
-class Forbidden(PermissionError):
+class Forbidden(ExplainedError, PermissionError):
     """The actor may not do this; ``text`` says who may, in any language."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        self.text = Text(f"permission.{key}", values)
-        super().__init__(self.text.render())
+    prefix = "permission."
 
 
 class StaleEdit(ValueError):
