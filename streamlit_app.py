@@ -7,6 +7,7 @@ import streamlit as st
 from hub.i18n import t
 from hub.ui.components import show_notices
 from hub.ui.resources import ensure_demo_data, get_engine, get_hub, get_services
+from hub.ui.safe import plain
 from hub.ui.session import SIGNED_IN, choose_actor
 from hub.vocab import Role
 
@@ -54,7 +55,9 @@ if actor is not None:
     pages[t(f"nav.section.{actor.role}")] = by_role[actor.role]
 pages[t("nav.account_section")] = [account]
 if signed_in:
-    st.sidebar.caption(t("auth.signed_in_short", name=actor.display_name, role=t(f"role.{actor.role}")))
+    st.sidebar.caption(
+        plain(t("auth.signed_in_short", name=actor.display_name, role=t(f"role.{actor.role}")))
+    )
 page = st.navigation(pages)
 show_notices()  # confirmations of the action that caused this rerun
 page.run()

@@ -17,6 +17,7 @@ from hub.reference import Reference
 from hub.schemas import FieldError, InvalidInput
 from hub.services import Forbidden, Services
 from hub.ui.charts import factor_bars
+from hub.ui.safe import plain
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
 NOTICES = "hub_notices"
@@ -30,7 +31,7 @@ def notify(message: str) -> None:
 def show_notices() -> None:
     """Show, once, the confirmations queued by :func:`notify` (the router calls this on every run)."""
     for message in st.session_state.pop(NOTICES, []):
-        st.success(message, icon=":material/check_circle:")
+        st.success(plain(message), icon=":material/check_circle:")
 
 
 PASSPORT_WIDGETS = "p_"  # key prefix of the submit form's widgets
@@ -78,19 +79,23 @@ def filters_summary(filters: ProjectFilters, query: str | None, reference: Refer
 def show_field_errors(invalid: InvalidInput) -> None:
     """One message per wrong field, named as the form names it."""
     for error in invalid.errors:
-        st.error(f"{t('field.' + error.field)}: {error.message}")
+        st.error(plain(f"{t('field.' + error.field)}: {error.message}"))
 
 
 def show_needs(needs: Sequence[FieldError]) -> None:
     """What a draft still needs before it can be submitted, in one note."""
     if needs:
-        st.info(t("proposals.needs", needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs)))
+        st.info(
+            plain(
+                t("proposals.needs", needs="; ".join(f"{t('field.' + n.field)} {n.message}" for n in needs))
+            )
+        )
 
 
 def show_warnings(warnings: Sequence[FieldError]) -> None:
     """Plausibility warnings: worth a second look, never blocking."""
     for warning in warnings:
-        st.warning(f"{t('field.' + warning.field)}: {warning.message}", icon="🔎")
+        st.warning(plain(f"{t('field.' + warning.field)}: {warning.message}"), icon="🔎")
 
 
 def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) -> ProjectFilters:
@@ -173,9 +178,9 @@ def match_card(
     """A ranked match: title, facts, score, factor bar, explanation and evidence.
 
     ``key`` tells cards of the same match apart when one run draws it twice (e.g. in two tabs)."""
-    st.markdown(f"**{rank}. {match.label}**")
+    st.markdown(f"**{rank}\\. {plain(match.label)}**" if rank else f"**{plain(match.label)}**")
     if facts is not None:
-        st.caption(facts_line(facts, reference))
+        st.caption(plain(facts_line(facts, reference)))
     left, right = st.columns([1, 4])
     left.metric(t("card.score"), f"{match.score:.2f}")
     right.plotly_chart(
@@ -194,9 +199,9 @@ def match_card(
     if match.moved_for_diversity:
         st.caption(t("explain.diversity", count=match.passed_over))
     if match.near_copies:
-        st.caption(t("explain.near_copies", ids=", ".join(match.near_copies)))
+        st.caption(plain(t("explain.near_copies", ids=", ".join(match.near_copies))))
     with st.expander(t("card.why")):
-        st.write(match.explanation())
+        st.markdown(plain(match.explanation()))
 
 
 def interest_form(
@@ -216,7 +221,7 @@ def interest_form(
     try:
         services.express_interest(actor, project_id, chosen, reason=reason, note=note or None)
     except (WorkflowError, Forbidden) as error:
-        st.error(str(error))
+        st.error(plain(error))
         return False
     notify(t("interest.saved", stage=t(f"interest.{chosen}")))
     return True

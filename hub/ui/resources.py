@@ -15,6 +15,7 @@ from hub.i18n import t
 from hub.matching import Matcher
 from hub.services import Services
 from hub.suggest import Suggester, background_texts
+from hub.ui.safe import plain
 
 _refresh_lock = threading.Lock()
 
@@ -97,4 +98,4 @@ def ensure_demo_data(hub: Hub) -> None:
 
     report = Services(hub).seed_demo(SYSTEM, progress=progress)  # a start-up job: the system acts
     bar.empty()
-    st.toast(t("start.done", summary=report.summary()))
+    st.toast(plain(t("start.done", summary=report.summary())))

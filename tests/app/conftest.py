@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from hub.config import PROJECT_ROOT, get_settings
+
+
+def shown(value: object) -> str:
+    """What a reader sees of an element's markdown: ``hub.ui.safe.plain`` escapes undone."""
+    return re.sub(r"\\(.)", r"\1", str(value)).replace("  \n", "\n")
 
 
 def _reset() -> None:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from hub.config import PROJECT_ROOT
 from hub.i18n import MESSAGES
 from hub.vocab import Status
+from tests.app.conftest import shown
 
 PAGES = "hub/ui/pages"
 
@@ -26,7 +27,7 @@ def _query(folder: Path, sql: str, *args: object) -> list[tuple]:
 
 def _texts(app: AppTest) -> str:
     parts = [
-        e.value
+        shown(e.value)
         for kind in ("markdown", "caption", "info", "success", "warning", "error")
         for e in getattr(app, kind)
     ]
@@ -62,7 +63,7 @@ def as_role(app: AppTest, role: str) -> AppTest:
 def test_every_page_renders_without_error(app: AppTest, role: str, page: str, title: str) -> None:
     as_role(app, role).switch_page(f"{PAGES}/{page}.py").run()
     assert not app.exception
-    assert [t.value for t in app.title] == [title]
+    assert [shown(t.value) for t in app.title] == [title]
     assert not app.error
 
 
@@ -73,7 +74,7 @@ def test_explore_searches_by_meaning_and_filters(app: AppTest) -> None:
     assert "project(s) shown" in texts and ("Strong match for your search" in texts or "Relevant to" in texts)
     assert "Similarity" not in texts  # no raw cosine for the public
     app.multiselect(key="explore_countries").set_value(["KG"]).run()
-    captions = [c.value for c in app.caption if " · " in str(c.value)]
+    captions = [shown(c.value) for c in app.caption if " · " in str(shown(c.value))]
     assert captions and all("(KG)" in c for c in captions)
 
 
@@ -116,7 +117,7 @@ def test_why_not_higher_explains_any_project(app: AppTest) -> None:
     chooser = app.selectbox(key="why_project")
     chooser.select_index(len(chooser.options) - 1).run()
     assert not app.exception
-    verdicts = [m.value for kind in ("success", "warning", "error") for m in getattr(app, kind)]
+    verdicts = [shown(m.value) for kind in ("success", "warning", "error") for m in getattr(app, kind)]
     assert any(
         v.startswith(("It is number", "It passes your mandate", "It fails a hard constraint"))
         for v in verdicts
@@ -131,7 +132,7 @@ def test_why_not_higher_for_a_project_already_in_the_top_matches(app: AppTest) -
     )
     app.selectbox(key="why_project").set_value(first).run()
     assert not app.exception  # the card is drawn twice in one run (matches tab and this tab)
-    assert any(s.value.startswith("It is number 1") for s in app.success)
+    assert any(shown(s.value).startswith("It is number 1") for s in app.success)
 
 
 def test_an_inactive_investor_sees_a_project_page_without_a_fit(app: AppTest, seeded_app_env: Path) -> None:
@@ -145,7 +146,7 @@ def test_an_inactive_investor_sees_a_project_page_without_a_fit(app: AppTest, se
     app.session_state["project_id"] = project_id
     app.switch_page(f"{PAGES}/project.py").run()
     assert not app.exception and len(app.title) == 1
-    assert "How this project fits your mandate" not in [s.value for s in app.subheader]
+    assert "How this project fits your mandate" not in [shown(s.value) for s in app.subheader]
 
 
 def test_a_saved_search_needs_a_name_and_is_listed_with_its_filters_in_words(app: AppTest) -> None:
@@ -153,12 +154,12 @@ def test_a_saved_search_needs_a_name_and_is_listed_with_its_filters_in_words(app
     app.multiselect(key="matches_countries").set_value(["KZ"]).run()
     save = next(b for b in app.button if b.label == "Save this search with the current filters")
     save.click().run()
-    assert any(e.value.startswith("Search name: give the search a name") for e in app.error)
+    assert any(shown(e.value).startswith("Search name: give the search a name") for e in app.error)
     next(w for w in app.text_input if w.label == "Name of the search").input("Kazakhstan")
     next(b for b in app.button if b.label == "Save this search with the current filters").click().run()
-    assert any(s.value == "Saved: Kazakhstan" for s in app.success)
+    assert any(shown(s.value) == "Saved: Kazakhstan" for s in app.success)
     app.run()
-    assert any(c.value == "Country: Kazakhstan" for c in app.caption)
+    assert any(shown(c.value) == "Country: Kazakhstan" for c in app.caption)
 
 
 def test_the_profile_shows_a_live_count_that_follows_the_edits(app: AppTest) -> None:
@@ -170,12 +171,13 @@ def test_the_profile_shows_a_live_count_that_follows_the_edits(app: AppTest) -> 
     # amounts typed with thousands separators are read as numbers, and shown in US dollars
     app.text_input(key=key).input("1 000 000 000 000").run()
     assert int(app.metric[0].value) >= before
-    assert any(c.value.startswith("Tickets of about") for c in app.caption)
+    assert any(shown(c.value).startswith("Tickets of about") for c in app.caption)
     # saving a ticket range upside down names the field and saves nothing
     app.text_input(key=key).input("1").run()
     next(b for b in app.button if b.label == "Save profile").click().run()
     assert any(
-        e.value.startswith("Minimum ticket") or e.value.startswith("Maximum ticket") for e in app.error
+        shown(e.value).startswith("Minimum ticket") or shown(e.value).startswith("Maximum ticket")
+        for e in app.error
     )
     assert not app.success
 
@@ -185,7 +187,7 @@ def test_an_invalid_proposal_names_the_field_and_loses_nothing(app: AppTest) -> 
     app.text_input(key="p_title").input("Solar").run()
     app.text_area(key="p_summary").input("Too short").run()
     next(b for b in app.button if b.key == "p_next").click().run()
-    errors = " ".join(e.value for e in app.error)
+    errors = " ".join(shown(e.value) for e in app.error)
     assert "Summary: is too short" in errors and "Description: is required" in errors
     assert app.text_input(key="p_title").value == "Solar"  # what was typed is kept
 
@@ -241,8 +243,8 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     app.text_input(key="p_total").input("1200000").run()
     next(b for b in app.button if b.key == "p_next").click().run()
     next(b for b in app.button if b.key == "p_next").click().run()
-    assert "Admission criteria" in [s.value for s in app.subheader]
-    assert any("Investors likely to be interested" in s.value for s in app.subheader)
+    assert "Admission criteria" in [shown(s.value) for s in app.subheader]
+    assert any("Investors likely to be interested" in shown(s.value) for s in app.subheader)
     next(b for b in app.button if b.key == "p_submit").click().run()
     assert not app.exception
     rows = _query(
@@ -265,7 +267,7 @@ def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(
     assert not app.exception
     assert _query(seeded_app_env, "select status from projects where id = ?", project_id) == [("published",)]
     # the confirmation survives the rerun that redraws the queue without the approved passport
-    assert any(s.value.startswith("Done: Published") for s in app.success)
+    assert any(shown(s.value).startswith("Done: Published") for s in app.success)
     assert f"decision_{project_id}" not in [r.key for r in app.radio]
     assert _query(
         seeded_app_env, "select decision from project_reviews where project_id = ?", project_id
@@ -282,27 +284,29 @@ def test_the_queue_shows_ten_passports_a_page_and_can_focus_on_possible_duplicat
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Passports waiting"] == str(waiting[0][0]) and waiting[0][0] > 20
 
-    def shown() -> list[str]:
+    def cards() -> list[str]:
         return [r.key for r in app.radio if r.key and r.key.startswith("decision_")]
 
-    first = shown()
+    first = cards()
     assert len(first) == 10
     app.pagination(key="queue_page").set_value(2).run()
-    second = shown()
+    second = cards()
     assert len(second) == 10 and not set(first) & set(second)
 
     app.segmented_control(key="queue_focus").set_value("duplicates").run()
     flagged = int(metrics["Possible duplicates"])
-    assert 0 < flagged <= 10 and len(shown()) == flagged  # back on page 1 of a shorter list
-    duplicate_notes = [w.value for w in app.warning if w.value.startswith("Possible duplicate of ")]
+    assert 0 < flagged <= 10 and len(cards()) == flagged  # back on page 1 of a shorter list
+    duplicate_notes = [
+        shown(w.value) for w in app.warning if shown(w.value).startswith("Possible duplicate of ")
+    ]
     assert len(duplicate_notes) >= flagged  # each flagged card names its twin(s) and why
     assert all("text similarity" in note for note in duplicate_notes)
 
     app.segmented_control(key="queue_focus").set_value("aifc").run()
     claims = int(metrics["AIFC links to verify"])
-    assert claims > 0 and len(shown()) == min(10, claims)
+    assert claims > 0 and len(cards()) == min(10, claims)
     assert all(b.label == "Confirm AIFC link" for b in app.button if b.key and b.key.startswith("aifc_True_"))
-    assert len([b for b in app.button if b.key and b.key.startswith("aifc_True_")]) == len(shown())
+    assert len([b for b in app.button if b.key and b.key.startswith("aifc_True_")]) == len(cards())
 
 
 def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_app_env: Path) -> None:
@@ -311,7 +315,7 @@ def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_a
     project_id = int(radio.key.removeprefix("decision_"))
     radio.set_value("changes_requested")
     next(b for b in app.button if b.label == "Apply").click().run()
-    assert any("choose a reason" in e.value for e in app.error)
+    assert any("choose a reason" in shown(e.value) for e in app.error)
     assert (
         _query(seeded_app_env, "select status from projects where id = ?", project_id)[0][0]
         != "changes_requested"
@@ -360,13 +364,15 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     chooser = app.selectbox(key="actor_account_project_owner")
     chooser.select_index(chooser.options.index(owner_name)).run()
     app.switch_page(f"{PAGES}/owner_proposals.py").run()
-    assert any(c.value.startswith("Published since") for c in app.caption)  # status, date and what comes next
-    assert any("active investors' mandates fit this project" in m.value for m in app.markdown)
+    assert any(
+        shown(c.value).startswith("Published since") for c in app.caption
+    )  # status, date and what comes next
+    assert any("active investors' mandates fit this project" in shown(m.value) for m in app.markdown)
     accept = [b for b in app.button if b.key and b.key.startswith("accept_")]
     assert accept, "the interest is listed with an accept button"
     accept[0].click().run()
     assert not app.exception
-    assert any(investor_email in s.value for s in app.success)
+    assert any(investor_email in shown(s.value) for s in app.success)
 
     # and the investor now sees the project's contact among their interests
     investor_account, project_email = _query(
@@ -380,7 +386,9 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     chooser = app.selectbox(key="actor_account_investor")
     chooser.select_index(chooser.options.index(investor_account)).run()
     app.switch_page(f"{PAGES}/investor_matches.py").run()
-    assert any(project_email in s.value and s.value.startswith("Introduced") for s in app.success)
+    assert any(
+        project_email in shown(s.value) and shown(s.value).startswith("Introduced") for s in app.success
+    )
 
 
 def test_the_project_page_shows_public_fields_and_the_investors_fit(
@@ -394,13 +402,13 @@ def test_the_project_page_shows_public_fields_and_the_investors_fit(
     app.session_state["project_id"] = project_id
     app.switch_page(f"{PAGES}/project.py").run()
     assert not app.exception
-    assert [t.value for t in app.title] == [title]
+    assert [shown(t.value) for t in app.title] == [title]
     assert contact not in _texts(app)  # the confidential contact is not shown
-    assert "How this project fits your mandate" in [s.value for s in app.subheader]
+    assert "How this project fits your mandate" in [shown(s.value) for s in app.subheader]
     next(b for b in app.button if b.label == "Save").click().run()
     assert _query(seeded_app_env, "select count(*) from interests where project_id = ?", project_id) == [(1,)]
-    assert any(s.value.startswith("Saved: Watching") for s in app.success)
-    assert any("Watching" in c.value for c in app.caption)  # the page shows the new stage
+    assert any(shown(s.value).startswith("Saved: Watching") for s in app.success)
+    assert any("Watching" in shown(c.value) for c in app.caption)  # the page shows the new stage
 
 
 def test_a_shared_link_opens_the_project_page_and_unknown_ids_are_said(
@@ -413,16 +421,16 @@ def test_a_shared_link_opens_the_project_page_and_unknown_ids_are_said(
     app.query_params["project"] = external_id
     app.switch_page(f"{PAGES}/project.py").run()
     assert not app.exception
-    assert [t.value for t in app.title] == [title]
+    assert [shown(t.value) for t in app.title] == [title]
 
     app.session_state["project_id"] = None
     app.query_params["project"] = "NO-SUCH-ID"
     app.run()
-    assert any("No published project has the id NO-SUCH-ID" in w.value for w in app.warning)
+    assert any("No published project has the id NO-SUCH-ID" in shown(w.value) for w in app.warning)
     assert not app.title  # nothing shown until a project is picked
     picker = next(s for s in app.selectbox if s.label == "Project")
     picker.set_value(project_id).run()
-    assert [t.value for t in app.title] == [title]
+    assert [shown(t.value) for t in app.title] == [title]
 
 
 def test_a_published_listing_with_unknown_stage_instruments_and_ask_renders_everywhere(
@@ -441,7 +449,7 @@ def test_a_published_listing_with_unknown_stage_instruments_and_ask_renders_ever
     app.switch_page(f"{PAGES}/project.py").run()
     assert not app.exception
     assert next(m for m in app.metric if m.label == "Funding ask").value == "unknown"
-    assert any("**Instruments sought:** unknown" in m.value for m in app.markdown)
+    assert any("**Instruments sought:** unknown" in shown(m.value) for m in app.markdown)
     for page in ("explore", "insights", "aifc"):
         app.switch_page(f"{PAGES}/{page}.py").run()
         assert not app.exception, page
@@ -464,7 +472,7 @@ def test_staff_see_the_drafts_to_complete_with_what_each_still_needs(
 
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
     assert not app.exception
-    assert any(m.value.startswith("**Drafts to complete:") for m in app.markdown)
+    assert any(shown(m.value).startswith("**Drafts to complete:") for m in app.markdown)
     table = next(d.value for d in app.dataframe if "Still needs" in d.value.columns)
     needs = dict(zip(table["ID"], table["Still needs"], strict=True))
     assert "Summary" not in needs["DIR-1"] and "Description" in needs["DIR-1"]  # its summary is 20 long

@@ -10,6 +10,7 @@ from hub.i18n import t
 from hub.services import Forbidden
 from hub.ui.components import notify
 from hub.ui.resources import get_services
+from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import Role
 
@@ -51,7 +52,7 @@ with left, st.form("create_account"):
         try:
             created = services.create_user(actor, NewAccount(email, password, role, name, "HubMatch"))
         except (AccountError, Forbidden) as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             notify(t("admin.created", email=created.email, role=t(f"role.{created.role}")))
             st.rerun()
@@ -65,7 +66,7 @@ with right, st.form("change_role"):
         try:
             changed = services.change_role(actor, who, new_role)
         except (AccountError, Forbidden) as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             notify(t("admin.changed", email=changed.email, role=t(f"role.{changed.role}")))
             st.rerun()

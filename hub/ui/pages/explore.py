@@ -9,6 +9,7 @@ from hub.insights import region_points
 from hub.ui.charts import MAP_CONFIG, region_map
 from hub.ui.components import facts_line, filter_widgets
 from hub.ui.resources import get_hub, matcher
+from hub.ui.safe import plain
 
 STRONG = 0.8  # calibrated relevance from which a result is called a strong match
 
@@ -23,7 +24,7 @@ projects = matcher().projects
 if result is not None:
     rows = [(projects.facts[projects.position(m.id)], m.relevance) for m in result.items]
     if result.note:
-        st.caption(result.note.render())
+        st.caption(plain(result.note.render()))
 else:
     rows = [(facts, None) for facts in matcher().browse_projects(filters, limit=30)]
 st.caption(t("explore.count", shown=len(rows)))
@@ -35,8 +36,8 @@ if map_points:
 
 for facts, relevance in rows:
     with st.container(border=True):
-        st.markdown(f"**{facts.title}**")
-        st.caption(facts_line(facts, reference))
+        st.markdown(f"**{plain(facts.title)}**")
+        st.caption(plain(facts_line(facts, reference)))
         if relevance is not None:  # calibrated relevance, never a raw cosine
             st.caption(t("explore.strong" if relevance >= STRONG else "explore.relevant"))
         if st.button(t("explore.open"), key=f"open_{facts.id}"):

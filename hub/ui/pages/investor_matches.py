@@ -22,6 +22,7 @@ from hub.ui.components import (
     show_field_errors,
 )
 from hub.ui.resources import get_hub, get_services, matcher
+from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import Role
 
@@ -38,14 +39,14 @@ if matcher().investors.position(actor.investor_id) is None:
     st.stop()
 projects = matcher().projects
 st.title(t("matches.title"))
-st.caption(actor.display_name)
+st.caption(plain(actor.display_name))
 
 filters = filter_widgets(reference, "matches")
 top = st.slider(t("matches.top"), 5, 50, 10, key="matches_top")
 result = matcher().projects_for_investor(actor.investor_id, top=top, filters=filters)
 st.caption(t("matches.passing", passing=result.passing))
 if result.note:
-    st.warning(result.note.render())
+    st.warning(plain(result.note.render()))
 
 tab_matches, tab_interests, tab_why, tab_saved = st.tabs(
     [t("matches.tab_matches"), t("matches.tab_interests"), t("matches.tab_why"), t("matches.tab_saved")]
@@ -59,9 +60,9 @@ with tab_matches:
             if left.button(t("matches.shortlist"), key=f"shortlist_{match.id}"):
                 try:
                     services.express_interest(actor, match.id, "watching")
-                    st.toast(t("matches.shortlisted", title=match.label))
+                    st.toast(plain(t("matches.shortlisted", title=match.label)))
                 except (WorkflowError, Forbidden) as error:
-                    st.error(str(error))
+                    st.error(plain(error))
             if right.button(t("matches.open"), key=f"open_match_{match.id}"):
                 st.session_state["project_id"] = match.id
                 st.switch_page("hub/ui/pages/project.py")
@@ -90,12 +91,11 @@ with tab_interests:
         st.info(t("interests.none"))
     for interest_id, project_id, title, stage, reason, introduction in interests:
         with st.container(border=True):
-            st.markdown(
-                f"**{title}** — {t(f'interest.{stage}')}" + (f" ({t(f'decline.{reason}')})" if reason else "")
-            )
+            why = f" ({t(f'decline.{reason}')})" if reason else ""
+            st.markdown(f"**{plain(title)}** — {plain(t(f'interest.{stage}') + why)}")
             if introduction is not None:  # the owner accepted: the project's contact is shared
                 who = introduction.project_contact_name or ""
-                st.success(t("interests.contacts", who=who, email=introduction.project_contact_email))
+                st.success(plain(t("interests.contacts", who=who, email=introduction.project_contact_email)))
             options = next_stages(stage)
             if not options:
                 continue
@@ -137,15 +137,15 @@ with tab_saved:
         if st.form_submit_button(t("saved.save")):
             try:
                 services.save_search(actor, name, query, filters)
-                st.success(t("saved.done", name=name))
+                st.success(plain(t("saved.done", name=name)))
             except InvalidInput as invalid:
                 show_field_errors(invalid)
     for search in reads.my_searches(hub, actor):
         new = new_since_last_visit(matcher(), search)
-        with st.expander(t("saved.entry", name=search.name, new=len(new)), expanded=bool(new)):
-            st.caption(filters_summary(search.project_filters, search.query, reference))
+        with st.expander(plain(t("saved.entry", name=search.name, new=len(new))), expanded=bool(new)):
+            st.caption(plain(filters_summary(search.project_filters, search.query, reference)))
             for facts in new:
-                st.markdown(f"- **{facts.title}** — {facts_line(facts, reference)}")
+                st.markdown(f"- **{plain(facts.title)}** — {plain(facts_line(facts, reference))}")
             if st.button(t("saved.seen"), key=f"seen_{search.id}"):
                 services.mark_search_seen(actor, search.id)
                 st.rerun()

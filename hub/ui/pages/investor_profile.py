@@ -13,6 +13,7 @@ from hub.schemas import InvalidInput, parse_amount
 from hub.services import Forbidden, StaleEdit
 from hub.ui.components import show_field_errors
 from hub.ui.resources import get_hub, get_services, matcher
+from hub.ui.safe import plain
 from hub.ui.session import require_role, update_actor
 from hub.vocab import Instrument, InvestorType, Stage, slugs
 
@@ -40,7 +41,7 @@ if creating:
         t("profile.type"), types, format_func=lambda x: t(f"investor_type.{x}"), key=f"{key}_type"
     )
 else:
-    st.caption(current["name"])
+    st.caption(plain(current["name"]))
 thesis = st.text_area(t("profile.thesis"), current["thesis"], height=200, key=f"{key}_thesis")
 left, right = st.columns(2)
 sectors = left.multiselect(
@@ -146,7 +147,7 @@ if st.button(t("profile.save"), type="primary", key=f"{key}_save"):
     except InvalidInput as invalid:
         show_field_errors(invalid)
     except (StaleEdit, Forbidden) as error:
-        st.error(str(error))
+        st.error(plain(error))
     else:
         if creating:  # the account now belongs to the new organisation: its matches open up
             update_actor(replace(actor, investor_id=investor_id))

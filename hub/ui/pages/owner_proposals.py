@@ -10,6 +10,7 @@ from hub.i18n import t
 from hub.services import Forbidden
 from hub.ui.components import notify, show_needs, start_passport
 from hub.ui.resources import get_hub, get_services, matcher
+from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import Status
 
@@ -30,7 +31,7 @@ counts[2].metric(t("proposals.interests"), sum(len(p.interests) for p in proposa
 
 for project in proposals:
     with st.container(border=True):
-        st.markdown(f"**{project.title}** · `{project.external_id}`")
+        st.markdown(f"**{plain(project.title)}** · {plain(project.external_id)}")
         st.caption(
             t("proposals.status", status=t(f"status.{project.status}"), date=f"{project.when:%d %b %Y}")
             + " — "
@@ -41,7 +42,7 @@ for project in proposals:
             st.markdown(t("proposals.fitting", n=matcher().count_investors_for(project.id)))
         for decision, reason, note in project.reviews:
             why = f" — {t('reason.' + reason)}" if reason else ""
-            st.info(f"{t('review.' + decision)}{why}: {note or ''}")
+            st.info(plain(f"{t('review.' + decision)}{why}: {note or ''}"))
         left, middle, right = st.columns(3)
         if project.status == Status.PUBLISHED and middle.button(
             t("proposals.open"), key=f"open_{project.id}"
@@ -57,7 +58,7 @@ for project in proposals:
             try:
                 services.archive_listing(actor, project.id)
             except (WorkflowError, Forbidden) as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 notify(t("proposals.archived", title=project.title))
                 st.rerun()
@@ -65,14 +66,16 @@ for project in proposals:
             st.markdown(f"**{t('proposals.interest', n=len(project.interests))}**")
         for interest in project.interests:
             reason = f" ({t('decline.' + interest.decline_reason)})" if interest.decline_reason else ""
-            st.markdown(f"- {interest.investor_name} — {t('interest.' + interest.stage)}{reason}")
+            st.markdown(
+                f"- {plain(interest.investor_name)} — {plain(t('interest.' + interest.stage) + reason)}"
+            )
             if interest.investor_contact:
-                st.success(t("proposals.contacts", investor=interest.investor_contact))
+                st.success(plain(t("proposals.contacts", investor=interest.investor_contact)))
             elif interest.can_accept and st.button(t("proposals.accept"), key=f"accept_{interest.id}"):
                 try:
                     services.accept_interest(actor, interest.id)
                 except (WorkflowError, Forbidden) as error:
-                    st.error(str(error))
+                    st.error(plain(error))
                 else:
                     notify(t("proposals.accepted", investor=interest.investor_name))
                     st.rerun()

@@ -16,6 +16,7 @@ from hub.schemas import UNKNOWN, InvalidInput, ProjectIn, validate_project
 from hub.services import Forbidden, StaleEdit
 from hub.ui.components import show_field_errors, show_needs, show_warnings, start_passport
 from hub.ui.resources import get_hub, get_services, get_suggester, matcher
+from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import AifcLink, Instrument, Language, Stage, Status, slugs
 
@@ -78,12 +79,12 @@ st.progress(
     text=t("submit.step", n=step + 1, total=len(STEPS), name=t(f"submit.{STEPS[step]}")),
 )
 if passport.get("external_id"):
-    st.caption(t("submit.editing", id=passport["external_id"]))
+    st.caption(plain(t("submit.editing", id=passport["external_id"])))
 
 
 def field_error(name: str) -> None:
     if name in errors:
-        st.error(f"{t('field.' + name)}: {errors[name]}", icon="⚠️")
+        st.error(plain(f"{t('field.' + name)}: {errors[name]}"), icon="⚠️")
 
 
 def check() -> ProjectIn | None:
@@ -120,10 +121,10 @@ def store(submit: bool) -> None:
         st.session_state["passport_errors"] = {e.field: e.message for e in invalid.errors}
         show_field_errors(invalid)
     except (WorkflowError, StaleEdit, Forbidden) as error:
-        st.error(str(error))
+        st.error(plain(error))
     else:
         passport.update(external_id=saved.external_id, status=saved.status, version=saved.version)
-        st.success(t("submit.saved_as", id=saved.external_id, status=t(f"status.{saved.status}")))
+        st.success(plain(t("submit.saved_as", id=saved.external_id, status=t(f"status.{saved.status}"))))
         if not submit:
             show_needs(saved.needs)
 
@@ -173,10 +174,12 @@ elif name == "place":
     suggested_sdgs = suggester.sdgs(text)
     if suggested_sectors or suggested_sdgs:
         st.info(
-            t(
-                "submit.suggested",
-                sectors=", ".join(reference.sectors[s].name() for s, _ in suggested_sectors) or "—",
-                sdgs=", ".join(f"{n}. {reference.sdgs[n].name()}" for n, _ in suggested_sdgs) or "—",
+            plain(
+                t(
+                    "submit.suggested",
+                    sectors=", ".join(reference.sectors[s].name() for s, _ in suggested_sectors) or "—",
+                    sdgs=", ".join(f"{n}. {reference.sdgs[n].name()}" for n, _ in suggested_sdgs) or "—",
+                )
             )
         )
     passport["sectors"] = st.multiselect(
@@ -302,13 +305,13 @@ else:
     if valid is None:
         st.warning(t("submit.fix_first"))
         for field, message in errors.items():
-            st.markdown(f"- **{t('field.' + field)}**: {message}")
+            st.markdown(f"- **{plain(t('field.' + field))}**: {plain(message)}")
     warn_about(draft)
     if valid is not None:
         score, missing = completeness(valid)
         st.progress(score, text=t("submit.completeness", pct=f"{score:.0%}"))
         if missing:
-            st.caption(t("submit.missing", parts=", ".join(missing)))
+            st.caption(plain(t("submit.missing", parts=", ".join(missing))))
         st.subheader(t("submit.eligibility"))
         for criterion in eligibility(valid, reference):
             (st.success if criterion.passed else st.warning)(criterion.message)

@@ -9,6 +9,7 @@ from hub.i18n import t, usd
 from hub.interest import next_stages
 from hub.ui.components import facts_line, interest_form, match_card
 from hub.ui.resources import get_hub, get_services, matcher
+from hub.ui.safe import plain
 from hub.ui.session import current_actor
 from hub.vocab import Role
 
@@ -21,7 +22,7 @@ shared = st.query_params.get("project")  # a shared link: ?project=<external id>
 if shared and project_id is None:
     project_id = next((f.id for f in projects.facts if f.external_id == shared), None)
     if project_id is None:
-        st.warning(t("project.unknown", id=shared))
+        st.warning(plain(t("project.unknown", id=shared)))
 ids = list(labels)
 project_id = st.selectbox(
     t("project.pick"),
@@ -37,15 +38,15 @@ st.session_state["project_id"] = facts.id
 st.query_params["project"] = facts.external_id  # the address bar now links to this project
 details = reads.project_details(hub, facts.id)
 if details is None:  # taken off the hub since the page's list was made
-    st.warning(t("project.unknown", id=facts.external_id))
+    st.warning(plain(t("project.unknown", id=facts.external_id)))
     st.stop()
 description, summary, city = details.description, details.summary, details.city
 total_cost, currency, ask = details.total_cost, details.currency, details.funding_ask
 sdgs, owner_name, aifc_reference = details.sdgs, details.owner_name, details.aifc_reference
 
-st.title(facts.title)
-st.caption(facts_line(facts, reference))
-st.write(summary)
+st.title(plain(facts.title))
+st.caption(plain(facts_line(facts, reference)))
+st.markdown(plain(summary))
 left, middle, right = st.columns(3)
 if ask is None:
     left.metric(t("project.ask"), t("card.unknown"))
@@ -55,14 +56,16 @@ if total_cost is not None:
     middle.metric(t("project.total_cost"), f"{total_cost:,.0f} {currency}")
 right.metric(t("project.owner"), owner_name)
 st.markdown(f"**{t('project.description')}**")
-st.write(description)
+st.markdown(plain(description))
+place = f"{city or ''} {reference.regions[facts.region].name()}, {reference.countries[facts.country].name()}"
+instruments = ", ".join(t("instrument." + i) for i in facts.instruments) or t("card.unknown")
+goals = ", ".join(f"{n}. {reference.sdgs[n].name()}" for n in sdgs) or "—"
+aifc = f"{t('aifc.' + facts.aifc_link)} {aifc_reference or ''}"
 st.markdown(
-    f"**{t('project.location')}:** {city or ''} {reference.regions[facts.region].name()}, "
-    f"{reference.countries[facts.country].name()}  \n"
-    f"**{t('project.instruments')}:** "
-    f"{', '.join(t('instrument.' + i) for i in facts.instruments) or t('card.unknown')}  \n"
-    f"**{t('project.sdgs')}:** {', '.join(f'{n}. {reference.sdgs[n].name()}' for n in sdgs) or '—'}  \n"
-    f"**{t('project.aifc')}:** {t('aifc.' + facts.aifc_link)} {aifc_reference or ''}"
+    f"**{t('project.location')}:** {plain(place)}  \n"
+    f"**{t('project.instruments')}:** {plain(instruments)}  \n"
+    f"**{t('project.sdgs')}:** {plain(goals)}  \n"
+    f"**{t('project.aifc')}:** {plain(aifc)}"
 )
 st.caption(t("project.public_only"))
 
@@ -85,4 +88,4 @@ st.subheader(t("project.similar"))
 for similar in matcher().similar_projects(facts.id, top=5).items:
     other = projects.facts[projects.position(similar.id)]
     flag = f" · {t('project.duplicate')}" if similar.duplicate else ""
-    st.markdown(f"- **{similar.label}** — {facts_line(other, reference)}{flag}")
+    st.markdown(f"- **{plain(similar.label)}** — {plain(facts_line(other, reference) + flag)}")

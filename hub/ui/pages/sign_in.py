@@ -9,6 +9,7 @@ from hub.i18n import t
 from hub.services import Forbidden
 from hub.ui.components import notify
 from hub.ui.resources import get_hub, get_services
+from hub.ui.safe import plain
 from hub.ui.session import DEMO_ROLES, SIGNED_IN, current_actor, sign_in, sign_out
 
 hub = get_hub()
@@ -20,7 +21,9 @@ if st.session_state.pop("session_expired", False):
 actor = current_actor()
 if actor is not None and st.session_state.get(SIGNED_IN):
     st.success(
-        t("auth.signed_in_as", name=actor.display_name, email=actor.email, role=t(f"role.{actor.role}"))
+        plain(
+            t("auth.signed_in_as", name=actor.display_name, email=actor.email, role=t(f"role.{actor.role}"))
+        )
     )
     if st.button(t("auth.sign_out"), key="sign_out"):
         services.log_out(actor)
@@ -37,10 +40,10 @@ with tab_in, st.form("sign_in_form"):
         try:
             signed = services.log_in(email, password)
         except AccountError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             sign_in(signed, hub.settings.session_minutes)
-            notify(t("auth.welcome", name=signed.display_name))
+            notify(t("auth.welcome", name=signed.display_name))  # notify shows it as plain text
             st.rerun()
 
 with tab_up, st.form("sign_up_form"):
@@ -70,7 +73,7 @@ with tab_up, st.form("sign_up_form"):
                     NewAccount(new_email, new_password, role, name, organisation.strip() or None)
                 )
             except (AccountError, Forbidden) as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 sign_in(created, hub.settings.session_minutes)
                 notify(t("auth.welcome", name=created.display_name))

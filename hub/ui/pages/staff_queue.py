@@ -17,6 +17,7 @@ from hub.schemas import UNKNOWN, InvalidInput
 from hub.services import Forbidden, StaleEdit
 from hub.ui.components import notify, show_field_errors, show_needs, show_warnings
 from hub.ui.resources import get_hub, get_services, last_refresh_reports, matcher
+from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import ReviewReason, Stage, slugs
 
@@ -74,29 +75,31 @@ with tab_queue:
     for item in page:
         project_id = item.project_id
         with cards.container(border=True):
-            st.markdown(f"**{item.title}** · `{item.external_id}` · {t('status.' + item.status)}")
+            st.markdown(f"**{plain(item.title)}** · {plain(item.external_id)} · {t('status.' + item.status)}")
             st.progress(item.completeness, text=t("queue.completeness", pct=f"{item.completeness:.0%}"))
             if item.missing:
-                st.caption(t("submit.missing", parts=", ".join(item.missing)))
+                st.caption(plain(t("submit.missing", parts=", ".join(item.missing))))
             show_warnings(item.warnings)
             for other in item.similar:
                 if other.duplicate:
                     st.warning(
-                        t(
-                            "queue.duplicate_of",
-                            title=other.label,
-                            id=other.external_id,
-                            status=t(f"status.{other.status}"),
-                            reason=describe(other.duplicate),
+                        plain(
+                            t(
+                                "queue.duplicate_of",
+                                title=other.label,
+                                id=other.external_id,
+                                status=t(f"status.{other.status}"),
+                                reason=describe(other.duplicate),
+                            )
                         )
                     )
             closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar if not m.duplicate]
             if closest:
-                st.caption(t("queue.closest", titles="; ".join(closest)))
+                st.caption(plain(t("queue.closest", titles="; ".join(closest))))
             if item.aifc_link != "none":
                 state = {None: "queue.aifc_unchecked", True: "queue.aifc_ok", False: "queue.aifc_bad"}
                 claim = f"{t('aifc.' + item.aifc_link)}: {item.aifc_reference or '—'}"
-                st.markdown(f"{claim} · {t(state[item.aifc_verified])}")
+                st.markdown(plain(f"{claim} · {t(state[item.aifc_verified])}"))
                 left, right = st.columns(2)
                 for column, verified, label in (
                     (left, True, "queue.aifc_confirm"),
@@ -125,7 +128,7 @@ with tab_queue:
                     try:
                         services.review(actor, project_id, decision, reason=reason, note=note)
                     except (WorkflowError, Forbidden) as error:
-                        st.error(str(error))
+                        st.error(plain(error))
                     else:
                         notify(t("queue.done", title=item.title, status=t(f"status.{decision}")))
                         st.rerun()
@@ -156,13 +159,13 @@ with tab_import:
                     ),
                 )
             except ImportFileError as error:
-                st.error(str(error))
+                st.error(plain(error))
                 report = None
         bar.empty()
         if report is not None:
             (st.success if report.written else st.error)(report.summary())
             if report.ignored_columns:
-                st.warning(t("import.ignored_columns", columns=", ".join(report.ignored_columns)))
+                st.warning(plain(t("import.ignored_columns", columns=", ".join(report.ignored_columns))))
             for name, rows in report.sections():
                 st.markdown(f"**{t('import.' + name)}**")
                 st.dataframe(
@@ -266,7 +269,7 @@ with tab_edit:
                 except InvalidInput as invalid:
                     show_field_errors(invalid)
                 except (StaleEdit, Forbidden) as error:
-                    st.error(str(error))
+                    st.error(plain(error))
                 else:
                     st.success(t("edit.saved"))
                     show_needs(saved.needs)
@@ -293,7 +296,7 @@ with tab_index:
 
         services.reindex(actor, progress)
         bar.empty()
-        st.success(" · ".join(last_refresh_reports()))
+        st.success(plain(" · ".join(last_refresh_reports())))
 
 with tab_audit:
     left, right = st.columns(2)
