@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,7 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import repository
@@ -178,11 +180,11 @@ def read_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
             records = []
             for row in reader:
                 if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                    records.append((reader.line_num, {k.strip(): v for k, v in row.items() if k}))
+                    records.append((reader.line_num, {k.strip(): _restore(v) for k, v in row.items() if k}))
     elif suffix == ".xlsx":
         frame = pd.read_excel(path, dtype=str, keep_default_na=False)
         records = [
-            (index + 2, {str(k).strip(): v for k, v in row.items()})
+            (index + 2, {str(k).strip(): _restore(v) for k, v in row.items()})
             for index, row in enumerate(frame.to_dict("records"))
             if any(str(v).strip() for v in row.values())
         ]
@@ -444,6 +446,32 @@ def _validate_row(
 # --- exporting -----------------------------------------------------------------------------------
 
 
+# A CSV cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets:
+# "=HYPERLINK(...)" in a title would run in whoever opens the export. Such cells are written with
+# a leading apostrophe (shown as text by every spreadsheet), which the importer removes again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell as it is safe to write to CSV: a text starting like a formula gets an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _restore(value: Any) -> Any:
+    """Undo ``neutralise`` on a cell read back from a file."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV with every formula-like text cell neutralised."""
+    return frame.map(neutralise).to_csv(index=False).encode("utf-8")
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -533,7 +561,10 @@ def excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     table.title = sheet[:31] or "data"
     table.append([str(c) for c in frame.columns])
     for values in frame.itertuples(index=False):
-        table.append([None if pd.isna(v) else v.item() if hasattr(v, "item") else v for v in values])
+        cells = [None if pd.isna(v) else v.item() if hasattr(v, "item") else v for v in values]
+        # control characters (from rows stored before validation refused them) would make
+        # openpyxl refuse the whole workbook: they are dropped from the cell
+        table.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in cells])
     for row in table.iter_rows(min_row=2):
         for cell in row:
             if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
@@ -557,10 +588,7 @@ def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Pat
         data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
     else:
         frame = pd.DataFrame([{c: _cell(row.get(c)) for c in columns} for row in rows], columns=list(columns))
-        if suffix == ".csv":
-            data = frame.to_csv(index=False).encode("utf-8")
-        else:
-            data = excel_bytes(frame, path.stem)
+        data = csv_bytes(frame) if suffix == ".csv" else excel_bytes(frame, path.stem)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_bytes(data)
     os.replace(partial, path)

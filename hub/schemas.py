@@ -155,8 +155,29 @@ def _as_upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-Text = Annotated[str, BeforeValidator(_blank_to_none)]
-OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+# Control characters other than tab and newline: invisible, they break spreadsheets (openpyxl
+# refuses them), PostgreSQL (NUL) and anyone searching the text. Line breaks are unified to "\n".
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    found = CONTROL.search(value)
+    if found:
+        raise _fail(
+            "contains an invisible control character (U+{code}) at position {at}: remove it "
+            "(text copied from a PDF, a web page or another program often carries them)",
+            code=f"{ord(found.group()):04X}",
+            at=found.start() + 1,
+        )
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_clean_text)]
+OptText = Annotated[str | None, BeforeValidator(_clean_text)]
 Slug = Annotated[str, BeforeValidator(_as_slug)]
 OptSlug = Annotated[str | None, BeforeValidator(_as_slug)]
 Upper = Annotated[str, BeforeValidator(_as_upper)]

@@ -11,7 +11,7 @@ from hub.actors import Actor
 from hub.catalog import ProjectFacts
 from hub.curation import WorkflowError
 from hub.i18n import t, usd
-from hub.importing import excel_bytes
+from hub.importing import csv_bytes, excel_bytes
 from hub.matching import Match, ProjectFilters
 from hub.reference import Reference
 from hub.schemas import FieldError, InvalidInput
@@ -232,7 +232,7 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("export.csv"),
-        frame.to_csv(index=False).encode("utf-8"),
+        csv_bytes(frame),  # formula-like cells neutralised
         f"{name}.csv",
         "text/csv",
         key=f"{key}_csv",
