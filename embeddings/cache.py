@@ -7,8 +7,10 @@ mix because the model name is part of the key.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,17 +28,38 @@ class EmbeddingCache:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.repaired: str | None = None  # what was wrong with the file, when it had to be replaced
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # one connection shared by the app's sessions (threads): every use holds the lock
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._lock = threading.Lock()
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors ("
-            " model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
-            " PRIMARY KEY (model, hash))"
-        )
-        self._db.commit()
+        try:
+            self._db = self._open(str(path))
+        except sqlite3.DatabaseError as error:
+            # a damaged cache only costs re-encoding: move it aside, start empty, say so once
+            aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+            self.path.rename(aside)
+            self.repaired = (
+                f"embedding cache {self.path.name} was unreadable ({error}); moved to {aside.name}"
+            )
+            logging.getLogger("hubmatch").warning(self.repaired)
+            self._db = self._open(str(path))
+
+    @staticmethod
+    def _open(path: str) -> sqlite3.Connection:
+        # one connection shared by the app's sessions (threads): every use holds the lock
+        db = sqlite3.connect(path, check_same_thread=False)
+        try:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors ("
+                " model TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
+                " PRIMARY KEY (model, hash))"
+            )
+            db.execute("SELECT model, hash, dim, vector FROM vectors LIMIT 1").fetchall()
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self._db.close()

@@ -368,6 +368,8 @@ class VectorIndex:
             raise IndexCorrupt(f"{folder}: {error}") from error
         if manifest.format != FORMAT_VERSION or vectors.shape != (len(ids), manifest.dimension):
             raise IndexCorrupt(f"{folder}: arrays do not match the manifest")
+        if not isinstance(hashes, list) or len(hashes) != len(ids):
+            raise IndexCorrupt(f"{folder}: hashes.json holds {len(hashes)} hashes for {len(ids)} vectors")
         index = cls(manifest.dimension, model=manifest.model, exact_limit=exact_limit, ef_search=ef_search)
         index._vectors = vectors.astype(np.float32, copy=False)
         index._ids = ids.astype(np.int64, copy=False)

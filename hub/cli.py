@@ -78,12 +78,15 @@ def cmd_import(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
             confirm_contact_changes=args.confirm_contact_changes,
             progress=update,
             index=False,
+            sheet=args.sheet,
         )
     except ImportFileError as error:
         close()
         out.write(f"Cannot import: {error}\n")
         return EXIT_INVALID
     close()
+    for note in report.notes:
+        out.write(f"Note: {note}\n")
     if report.ignored_columns:
         out.write(f"Columns not in the template, not read: {', '.join(report.ignored_columns)}\n")
     titles = {"errors": "Errors", "needs": "Needed before submission", "warnings": "Warnings"}
@@ -316,6 +319,17 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
     create.set_defaults(run=cmd_user_create)
 
 
+def _count(text: str) -> int:
+    """A --top value: a whole number from 1 to 1000, or argparse's clear refusal."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number: give e.g. 10") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: give a number from 1 to 1000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m hub",
@@ -351,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="projects: store a row that is incomplete for its status as a draft and list what it "
         "still needs (only external_id and title columns are required); wrong values still fail",
     )
+    imp.add_argument("--sheet", help="the workbook sheet to import, when several hold data")
     imp.add_argument(
         "--confirm-contact-changes",
         action="store_true",
@@ -386,14 +401,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.add_argument("side", choices=["investor", "project", "similar"])
     match.add_argument("id", help="database id or external_id")
-    match.add_argument("--top", type=int, default=10, help="how many results (default 10)")
+    match.add_argument("--top", type=_count, default=10, help="how many results, 1-1000 (default 10)")
     match.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     match.set_defaults(run=cmd_match)
 
     search = commands.add_parser("search", help="free-text semantic search over projects or investors")
     search.add_argument("text", help="what to look for, in English, Russian or another supported language")
     search.add_argument("--kind", choices=["projects", "investors"], default="projects")
-    search.add_argument("--top", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--top", type=_count, default=10, help="how many results, 1-1000 (default 10)")
     search.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     search.set_defaults(run=cmd_search)
 

@@ -9,6 +9,8 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hub.filereading import Limits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,9 +63,17 @@ class Settings(BaseSettings):
         description="One-click demo accounts and the 'act as' selector (demo only). Default: on for "
         "the embedded demo database (no HUB_DATABASE_URL), off for any configured database.",
     )
+    import_max_mb: float = Field(
+        default=20, gt=0, description="Largest import file, in megabytes (the app's upload limit too)."
+    )
+    import_max_rows: int = Field(default=50_000, gt=0, description="Most data rows one import may hold.")
     session_minutes: int = Field(
         default=60, ge=1, description="A signed-in session ends after this many minutes without activity."
     )
+
+    @property
+    def import_limits(self) -> Limits:
+        return Limits(max_bytes=int(self.import_max_mb * 1024 * 1024), max_rows=self.import_max_rows)
 
     @property
     def demo_mode_on(self) -> bool:

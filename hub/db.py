@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.models import Base
 
+BUSY_TIMEOUT_MS = 120_000
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; for an SQLite file, its folder is created and foreign keys are on."""
@@ -30,6 +32,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # a writer waits for another (two imports at once) instead of failing with "database is locked"
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -7,7 +7,6 @@ ones reported. Export writes the same columns, so an exported file imports back 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -22,9 +21,11 @@ from typing import Any
 import openpyxl
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import repository
+from hub.filereading import FORMATS, FORMULA_START, ImportFileError, Limits, read_records
 from hub.models import Investor, Project
 from hub.passport import plausibility
 from hub.reference import Reference
@@ -98,11 +99,6 @@ IGNORED_COLUMNS = ("resubmission_of",)
 
 COLUMNS = {Kind.PROJECTS: PROJECT_COLUMNS, Kind.INVESTORS: INVESTOR_COLUMNS}
 OPTIONAL = {Kind.PROJECTS: PROJECT_OPTIONAL, Kind.INVESTORS: INVESTOR_OPTIONAL}
-FORMATS = (".csv", ".xlsx", ".json")
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read: wrong format, missing columns, no rows."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +127,7 @@ class ImportReport:
     needs: list[RowError] = field(default_factory=list)  # what rows stored as drafts still need
     warnings: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)  # not in the template: not read
+    notes: list[str] = field(default_factory=list)  # what reading the file guessed (encoding, sheet)
     written: bool = False
 
     @property
@@ -167,40 +164,6 @@ class ImportReport:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """The records of a .csv, .xlsx or .json file, each with its line (or record) number."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ImportFileError(f"{path.name}: unsupported file type '{suffix}'; use {', '.join(FORMATS)}")
-    if not path.exists():
-        raise ImportFileError(f"{path}: no such file")
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            records = []
-            for row in reader:
-                if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                    records.append((reader.line_num, {k.strip(): _restore(v) for k, v in row.items() if k}))
-    elif suffix == ".xlsx":
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        records = [
-            (index + 2, {str(k).strip(): _restore(v) for k, v in row.items()})
-            for index, row in enumerate(frame.to_dict("records"))
-            if any(str(v).strip() for v in row.values())
-        ]
-    else:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ImportFileError(f"{path.name}: not valid JSON ({error})") from None
-        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            raise ImportFileError(f"{path.name}: expected a JSON list of objects, one per row")
-        records = [(number, item) for number, item in enumerate(data, start=1)]
-    if not records:
-        raise ImportFileError(f"{path.name}: the file has no data rows")
-    return records
-
-
 def _columns(records: Sequence[tuple[int, dict[str, Any]]]) -> set[str]:
     return set().union(*(record.keys() for _, record in records))
 
@@ -226,9 +189,11 @@ def import_file(
     actor: str = "cli",
     is_demo: bool = False,
     progress: Progress | None = None,
+    sheet: str | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Validate every row of ``path``, then write all of them in one transaction (or none)."""
-    records = read_records(path)
+    records = read_records(path, sheet=sheet, limits=limits)
     return import_records(
         factory,
         kind,
@@ -240,7 +205,7 @@ def import_file(
         actor=actor,
         is_demo=is_demo,
         progress=progress,
-        source=path.name,
+        source=records.source,
     )
 
 
@@ -281,7 +246,7 @@ def import_records(
     # "unknown" (a list such as "stage;funding_ask") is read too: another way to write the
     # "unknown" cells, for files from tools that cannot put a word in an amount column
     known = {*COLUMNS[kind], *OPTIONAL[kind], *IGNORED_COLUMNS, "unknown"}
-    report = ImportReport(kind=kind, rows=len(records))
+    report = ImportReport(kind=kind, rows=len(records), notes=list(getattr(records, "notes", [])))
     report.ignored_columns = sorted(c for c in _columns(records) if c not in known)
     valid: list[Any] = []
     seen: dict[str, int] = {}
@@ -314,6 +279,31 @@ def import_records(
         valid = _unchanged_contacts(factory, valid, seen, report)
     if report.errors and not skip_invalid:
         return report
+    try:
+        _write(factory, kind, valid, report, actor=actor, is_demo=is_demo, progress=progress, source=source,
+               keep_existing=keep_existing)  # fmt: skip
+    except IntegrityError:  # another import wrote one of these rows meanwhile (PostgreSQL)
+        raise ImportFileError(
+            f"{source}: another import wrote some of these rows at the same moment, so nothing of this "
+            "file was written; import it again to update them"
+        ) from None
+    report.written = True
+    return report
+
+
+def _write(
+    factory: sessionmaker[Session],
+    kind: Kind,
+    valid: list[Any],
+    report: ImportReport,
+    *,
+    actor: str,
+    is_demo: bool,
+    progress: Progress | None,
+    source: str,
+    keep_existing: bool,
+) -> None:
+    """Write the valid rows and the import's audit event in one transaction."""
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
     stored = repository.stored_external_ids if keep_existing else None
     with factory.begin() as session:
@@ -342,8 +332,6 @@ def import_records(
                 "skipped": report.bad_rows,
             },
         )
-    report.written = True
-    return report
 
 
 def _unchanged_contacts(
@@ -449,7 +437,6 @@ def _validate_row(
 # A CSV cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets:
 # "=HYPERLINK(...)" in a title would run in whoever opens the export. Such cells are written with
 # a leading apostrophe (shown as text by every spreadsheet), which the importer removes again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -457,13 +444,6 @@ def neutralise(value: Any) -> Any:
     """A cell as it is safe to write to CSV: a text starting like a formula gets an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
         return "'" + value
-    return value
-
-
-def _restore(value: Any) -> Any:
-    """Undo ``neutralise`` on a cell read back from a file."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
     return value
 
 

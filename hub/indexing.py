@@ -10,6 +10,7 @@ embedding cache answers), so a sync after one change costs one encode.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -85,9 +86,22 @@ def current_texts(session: Session, kind: IndexKind, reference: Reference) -> di
     return {i.id: investor_text(i) for i in repository.active_investors(session)}
 
 
+def set_aside(path: Path) -> Path:
+    """Move a damaged file or folder out of the way (never delete what a person may want back)."""
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC):%Y%m%d%H%M%S}")
+    path.rename(aside)
+    return aside
+
+
 def open_index(folder: Path, encoder: Encoder, exact_limit: int) -> tuple[VectorIndex, str | None]:
     """The saved index, or a new empty one and the reason the saved one could not be used."""
     fresh = VectorIndex(encoder.dimension, model=encoder.name, exact_limit=exact_limit)
+    if folder.exists() and not folder.is_dir():  # a file where the index folder belongs
+        aside = set_aside(folder)
+        return fresh, f"a file stood where the index folder belongs (moved to {aside.name})"
+    if (folder / "manifest.json").is_dir():
+        aside = set_aside(folder)
+        return fresh, f"the saved index was not files (moved to {aside.name})"
     if not (folder / "manifest.json").exists():
         return fresh, "no saved index"
     try:

@@ -97,9 +97,12 @@ def _by_external_id(session: Session, model: type[Any], external_id: str) -> Any
     return session.scalar(select(model).where(model.external_id == external_id))
 
 
+MAX_ID = 2**63 - 1  # the largest key a database integer holds: a longer number is no row's id
+
+
 def _find(session: Session, model: type[Any], key: str | int) -> Any:
     """A row by database id or, failing that, by external id."""
-    if isinstance(key, int) or str(key).isdigit():
+    if (isinstance(key, int) or str(key).isdigit()) and 0 < int(key) <= MAX_ID:
         found = session.get(model, int(key))
         if found is not None:
             return found

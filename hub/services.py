@@ -402,8 +402,10 @@ class Services:
         confirm_contact_changes: bool = False,
         progress: Callable[[int, int], None] | None = None,
         index: bool = True,
+        sheet: str | None = None,
     ) -> ImportReport:
-        """Staff: import projects or investors from a file (see ``hub.importing``)."""
+        """Staff: import projects or investors from a file (see ``hub.importing``), within the
+        configured size and row limits."""
         _require(actor.is_staff, "staff_only")
         report = _import_file(
             self.hub.sessions,
@@ -415,6 +417,8 @@ class Services:
             confirm_contact_changes=confirm_contact_changes,
             actor=actor.email,
             progress=progress,
+            sheet=sheet,
+            limits=self.hub.settings.import_limits,
         )
         if report.written and index:
             self.refresh()

@@ -12,6 +12,7 @@ from hub.context import Hub
 from hub.importing import (
     PROJECT_COLUMNS,
     PROJECT_OPTIONAL,
+    ImportFileError,
     Kind,
     export_file,
     import_file,
@@ -65,3 +66,203 @@ def test_exports_neutralise_formulas_and_import_them_back_unchanged(
     back = {r["external_id"]: r["title"] for _, r in read_records(tmp_path / f"out{suffix}")}
     stored = {f"F-{n}": f"{formula} title".strip() for n, formula in enumerate(FORMULAS)}
     assert back == stored
+
+
+# --- files people bring ------------------------------------------------------------------------
+
+
+def _template_csv(rows: list[dict]) -> str:
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+RUSSIAN = {
+    **GOOD_PROJECT,
+    "external_id": "RU-1",
+    "title": "Электробусное депо в Караганде",
+    "summary": "Депо на 60 электробусов с ночной зарядкой для двенадцати городских маршрутов.",
+    "language": "ru",
+}
+
+
+def test_a_windows_1251_csv_is_read_and_the_report_says_so(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "cp1251.csv"
+    path.write_bytes(_template_csv([RUSSIAN]).encode("cp1251"))
+    report = import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
+    assert report.written and report.created == 1
+    assert any("Windows-1251" in note and "CSV UTF-8" in note for note in report.notes)
+    with hub.sessions() as session:
+        from hub import repository
+
+        assert repository.find_project(session, "RU-1").title == RUSSIAN["title"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("junk.csv", bytes(range(256)) * 40, "not a text file"),
+        ("junk.xlsx", b"PK\x03\x04 not really a zip" * 10, "not an Excel workbook"),
+        ("junk.json", b"\xff\xfe\x00junk" * 10, "not UTF-8 text"),
+        ("nested.json", b'[{"external_id": {"a": [1, {"b": 2}]}}]', "holds a nested object"),
+        ("quotes.csv", b'external_id,title\nA-1,"Unclosed title\nA-2,Fine\n', "line 2 opens a double quote"),
+        ("extra.csv", b"external_id,title\nA-1,Title,extra cell\n", "more cells than the header"),
+    ],
+    ids=["binary csv", "junk xlsx", "binary json", "nested json", "broken quoting", "extra cells"],
+)
+def test_unreadable_files_are_refused_with_what_was_found(
+    hub: Hub, tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=words):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
+
+
+def test_a_cell_longer_than_the_csv_module_allows_reaches_validation(hub: Hub, tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(_template_csv([{**GOOD_PROJECT, "description": "x" * 200_000}]), encoding="utf-8")
+    report = import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
+    assert not report.written
+    assert [(e.field, "shorten it to at most 10000" in e.message) for e in report.errors] == [
+        ("description", True)
+    ]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_workbook_names_its_sheet_and_refuses_several_data_sheets_unless_one_is_chosen(
+    hub: Hub, tmp_path: Path
+) -> None:
+    header = list(COLUMNS)
+    row = [GOOD_PROJECT.get(c, "") for c in header]
+    path = _workbook(
+        tmp_path / "two.xlsx", {"Notes": [["read me"]], "Data": [header, row], "Old": [header, row]}
+    )
+    with pytest.raises(ImportFileError, match=r"data on several sheets \(Data, Old\).*--sheet"):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
+    report = import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, sheet="Data")
+    assert report.written and "read two.xlsx, sheet 'Data'" in report.notes
+    with pytest.raises(ImportFileError, match="has no sheet 'Sheet9': its sheets are Notes, Data, Old"):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, sheet="Sheet9")
+    only = _workbook(
+        tmp_path / "second.xlsx", {"Sheet1": [], "Projects": [["external_id", "title"], ["A", "B"]]}
+    )
+    with pytest.raises(ImportFileError, match=r"second\.xlsx, sheet 'Projects': missing column"):
+        import_file(hub.sessions, Kind.PROJECTS, only, hub.reference)
+
+
+def test_formula_cells_are_reported_as_formulas(hub: Hub, tmp_path: Path) -> None:
+    header = list(COLUMNS)
+    row = [GOOD_PROJECT.get(c, "") for c in header]
+    row[header.index("funding_ask")] = "=10000000*1.25"
+    path = _workbook(tmp_path / "formula.xlsx", {"Data": [header, row]})
+    with pytest.raises(ImportFileError, match=r"holds formulas.*L2 \(=10000000\*1\.25\).*Paste special"):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
+
+
+def test_files_over_the_size_or_row_limit_are_refused_with_the_limit(hub: Hub, tmp_path: Path) -> None:
+    from hub.filereading import Limits
+
+    path = tmp_path / "many.csv"
+    path.write_text(
+        _template_csv([{**GOOD_PROJECT, "external_id": f"M-{n}"} for n in range(30)]), encoding="utf-8"
+    )
+    with pytest.raises(ImportFileError, match=r"30 rows; the import limit is 10 \(HUB_IMPORT_MAX_ROWS"):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, limits=Limits(max_rows=10))
+    with pytest.raises(ImportFileError, match=r"the import limit is 0 MB \(HUB_IMPORT_MAX_MB"):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, limits=Limits(max_bytes=100))
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(ImportFileError, match="a folder, not a file"):
+        import_file(hub.sessions, Kind.PROJECTS, folder, hub.reference)
+
+
+def test_a_write_conflict_with_another_import_is_a_clear_message(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from hub import repository
+
+    def collide(*_args: object, **_kwargs: object) -> None:
+        raise IntegrityError("INSERT", {}, Exception("duplicate key value violates unique constraint"))
+
+    monkeypatch.setattr(repository, "save_project", collide)
+    path = tmp_path / "p.csv"
+    path.write_text(_template_csv([GOOD_PROJECT]), encoding="utf-8")
+    with pytest.raises(ImportFileError, match="another import wrote some of these rows at the same moment"):
+        import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
+
+
+def test_two_imports_at_once_on_sqlite_both_succeed(hub: Hub, demo, tmp_path: Path) -> None:
+    import threading
+
+    halves = {"a": demo.projects[:150], "b": demo.projects[150:300]}
+    for name, rows in halves.items():
+        write_rows(rows, COLUMNS, tmp_path / f"{name}.csv")
+    reports: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        reports[name] = import_file(hub.sessions, Kind.PROJECTS, tmp_path / f"{name}.csv", hub.reference)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r.written and r.created == 150 for r in reports.values())
+
+
+# --- damaged state repairs itself --------------------------------------------------------------
+
+
+def test_a_corrupt_embedding_cache_is_moved_aside_and_started_afresh(tmp_path: Path) -> None:
+    from embeddings.cache import EmbeddingCache
+
+    (tmp_path / "embeddings.sqlite").write_bytes(b"not a database" * 100)
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    assert cache.repaired and "unreadable" in cache.repaired and cache.count() == 0
+    assert list(tmp_path.glob("embeddings.sqlite.damaged-*"))
+
+
+def test_damaged_index_files_are_rebuilt_from_the_database(tmp_path: Path) -> None:
+    import json
+
+    import numpy as np
+
+    from embeddings.index import VectorIndex
+    from hub.indexing import IndexKind, index_folder, refresh
+    from tests.fakes import FakeEncoder
+
+    encoder = FakeEncoder()
+    texts = {1: "Solar park in Turkistan", 2: "Bus depot in Karaganda"}
+    refresh(tmp_path, IndexKind.PROJECTS, texts, encoder)
+    folder = index_folder(tmp_path, IndexKind.PROJECTS)
+    (folder / "hashes.json").write_text(json.dumps(["only one"]))  # the wrong length
+    index, report = refresh(tmp_path, IndexKind.PROJECTS, texts, encoder)
+    assert "hashes.json holds 1 hashes for 2 vectors" in report.rebuilt_because and len(index) == 2
+    assert isinstance(VectorIndex.load(folder), VectorIndex)
+    shutil_folder = folder
+    import shutil
+
+    shutil.rmtree(shutil_folder)
+    shutil_folder.write_text("a file where a folder belongs")
+    index, report = refresh(tmp_path, IndexKind.PROJECTS, texts, encoder)
+    assert "a file stood where the index folder belongs" in report.rebuilt_because and len(index) == 2
+    assert np.isfinite(index.vector(1)).all()

@@ -137,7 +137,15 @@ with tab_import:
     kind = st.radio(
         t("import.kind"), [k.value for k in Kind], format_func=lambda k: t(f"import.{k}"), horizontal=True
     )
-    upload = st.file_uploader(t("import.file"), type=["csv", "xlsx", "json"], key="import_file")
+    upload = st.file_uploader(
+        t("import.file"),
+        type=["csv", "xlsx", "json"],
+        help=t(
+            "import.limits", mb=f"{hub.settings.import_max_mb:g}", rows=f"{hub.settings.import_max_rows:,}"
+        ),
+        key="import_file",
+    )
+    sheet = st.text_input(t("import.sheet"), help=t("import.sheet_help"), key="import_sheet")
     skip = st.toggle(t("import.skip_invalid"), key="import_skip")
     drafts = st.toggle(t("import.as_draft"), key="import_as_draft", disabled=kind != Kind.PROJECTS)
     confirm = st.toggle(t("import.confirm_contacts"), key="import_confirm", disabled=kind != Kind.PROJECTS)
@@ -154,6 +162,7 @@ with tab_import:
                     skip_invalid=skip,
                     as_draft=drafts and kind == Kind.PROJECTS,
                     confirm_contact_changes=confirm and kind == Kind.PROJECTS,
+                    sheet=sheet.strip() or None,
                     progress=lambda done, total: bar.progress(
                         done / total, text=t("import.progress", done=done, total=total)
                     ),
@@ -164,6 +173,8 @@ with tab_import:
         bar.empty()
         if report is not None:
             (st.success if report.written else st.error)(report.summary())
+            for note in report.notes:
+                st.info(plain(note))
             if report.ignored_columns:
                 st.warning(plain(t("import.ignored_columns", columns=", ".join(report.ignored_columns))))
             for name, rows in report.sections():
