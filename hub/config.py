@@ -64,7 +64,7 @@ class Settings(BaseSettings):
         "the embedded demo database (no HUB_DATABASE_URL), off for any configured database.",
     )
     import_max_mb: float = Field(
-        default=20, gt=0, description="Largest import file, in megabytes (the app's upload limit too)."
+        default=50, gt=0, description="Largest import file, in megabytes (the app's upload limit too)."
     )
     import_max_rows: int = Field(default=50_000, gt=0, description="Most data rows one import may hold.")
     session_minutes: int = Field(

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -180,6 +181,7 @@ def _latin(word: str) -> str:
     return "".join(_CYRILLIC.get(ch, ch) for ch in word).replace("_", "")
 
 
+@lru_cache(maxsize=65_536)  # an import repeats its owners' names row after row
 def entity_key(name: str | None) -> str | None:
     """An organisation or product name folded for comparison: case, accents, quotes,
     punctuation and legal forms dropped, Cyrillic spelt in Latin letters. ``None`` when
@@ -195,6 +197,7 @@ def entity_key(name: str | None) -> str | None:
     return key if len(key.replace(" ", "")) >= 2 else None
 
 
+@lru_cache(maxsize=65_536)
 def website_key(url: str | None) -> str | None:
     """The part of a website address that names its owner: the registrable domain
     (``https://www.kaspi.kz/shop`` -> ``kaspi.kz``), or host and first path segment on a

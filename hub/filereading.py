@@ -43,7 +43,7 @@ class ImportFileError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = 50 * 1024 * 1024
     max_rows: int = 50_000
 
 
@@ -76,7 +76,7 @@ def read_records(path: Path, *, sheet: str | None = None, limits: Limits | None 
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ImportFileError(
-            f"{path.name} is {size / 1e6:.1f} MB; the import limit is {limits.max_bytes / 1e6:.0f} MB "
+            f"{path.name} is {size / 2**20:.1f} MB; the import limit is {limits.max_bytes / 2**20:.0f} MB "
             "(HUB_IMPORT_MAX_MB): split the file, or raise the limit"
         )
     reader = {".csv": _csv, ".xlsx": _xlsx, ".json": _json}[suffix]
@@ -121,6 +121,8 @@ def _decoded(path: Path, raw: bytes, notes: list[str]) -> str:
 
 def _unclosed_quote(text: str) -> int | None:
     """The line on which a double quote opens and never closes, if any."""
+    if text.count('"') % 2 == 0:
+        return None  # balanced (a quote inside a quoted cell is doubled, so it counts twice)
     inside, opened = False, 0
     for number, line in enumerate(text.split("\n"), start=1):
         for char in line:

@@ -73,6 +73,7 @@ PROJECT_OPTIONAL = (
     "team_size",
     "past_investors",
 )
+FLUSH_EVERY = 1000  # rows written per round trip in a bulk import (one transaction all the same)
 # With --as-draft only these columns must exist: a draft is stored with whatever else it has.
 DRAFT_COLUMNS = ("external_id", "title")
 INVESTOR_COLUMNS = (
@@ -308,15 +309,26 @@ def _write(
     stored = repository.stored_external_ids if keep_existing else None
     with factory.begin() as session:
         existing = stored(session, str(kind)) if stored else set()
+        deferred: list[Any] = []  # projects saved since the last flush, their events to write
+        if kind == Kind.PROJECTS:  # one query for all the rows' projects and owner accounts
+            emails = [item.owner_email for item in valid if item.owner_email]
+            repository.prefetch_for_import(session, [item.external_id for item in valid], emails)
         for done, item in enumerate(valid, start=1):
             if item.external_id in existing:
                 report.unchanged += 1
-            else:
-                row, created = save(session, item, actor=actor, is_demo=is_demo)
-                if kind == Kind.PROJECTS:
-                    _link_owner(session, row, item)
+            elif kind == Kind.PROJECTS:
+                row, created = save(session, item, actor=actor, is_demo=is_demo, deferred=deferred)
+                _link_owner(session, row, item)
                 report.created += created
                 report.updated += not created
+            else:
+                _, created = save(session, item, actor=actor, is_demo=is_demo)
+                report.created += created
+                report.updated += not created
+            if len(deferred) >= FLUSH_EVERY or (deferred and done == len(valid)):
+                session.flush()  # one round of INSERTs for the batch, then its audit events
+                repository.record_saved(session, deferred, actor=actor)
+                deferred.clear()
             if progress:
                 progress(done, len(valid))
         repository.record_event(
@@ -374,9 +386,10 @@ def _link_owner(session: Session, project: Any, item: Any) -> None:
             role=Role.PROJECT_OWNER,
             organisation=item.owner_name,
             is_demo=project.is_demo,
+            flush=False,  # flushed with its project's batch
         )
     if account.role == Role.PROJECT_OWNER:
-        project.owner_account_id = account.id
+        project.owner_account = account
 
 
 def _keep_listed(

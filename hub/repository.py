@@ -83,17 +83,50 @@ def sync_reference(session: Session, reference: Reference) -> None:
 
 
 def _all_by_key(session: Session, model: Any, key: Any, wanted: Iterable[Any]) -> list[Any]:
+    """Reference rows (sectors, SDGs) by key; the small table is read once per session."""
     wanted = list(wanted)
     if not wanted:
         return []
-    rows = {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(wanted)))}
-    return [rows[w] for w in wanted]
+    cache = session.info.setdefault(("reference", model), {})
+    if not cache:
+        cache.update({getattr(row, key.key): row for row in session.scalars(select(model))})
+    return [cache[w] for w in wanted]
+
+
+PREFETCHED_PROJECTS, PREFETCHED_ACCOUNTS = "projects_by_external_id", "accounts_by_email"
+
+
+def prefetch_for_import(session: Session, external_ids: Sequence[str], emails: Sequence[str]) -> None:
+    """Load, in a few queries, the projects and accounts a bulk import will look up row by row;
+    the lookups below then answer from memory (for this session only)."""
+    projects: dict[str, Project] = {}
+    accounts: dict[str, Account] = {}
+    ids, addresses = sorted(set(external_ids)), sorted({e for e in emails if e})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = (
+            select(Project)
+            .where(Project.external_id.in_(chunk))
+            .options(
+                selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.confidential)
+            )
+        )
+        projects.update({p.external_id: p for p in session.scalars(query)})
+    for start in range(0, len(addresses), 500):
+        chunk = addresses[start : start + 500]
+        accounts.update(
+            {a.email: a for a in session.scalars(select(Account).where(Account.email.in_(chunk)))}
+        )
+    session.info[PREFETCHED_PROJECTS] = projects
+    session.info[PREFETCHED_ACCOUNTS] = accounts
 
 
 # --- projects ------------------------------------------------------------------------------------
 
 
 def _by_external_id(session: Session, model: type[Any], external_id: str) -> Any:
+    if model is Project and PREFETCHED_PROJECTS in session.info:
+        return session.info[PREFETCHED_PROJECTS].get(external_id)
     return session.scalar(select(model).where(model.external_id == external_id))
 
 
@@ -118,21 +151,8 @@ def find_project(session: Session, key: str | int) -> Project | None:
     return _find(session, Project, key)
 
 
-def save_project(
-    session: Session,
-    data: ProjectIn,
-    *,
-    actor: str,
-    is_demo: bool = False,
-    owner_account_id: int | None = None,
-) -> tuple[Project, bool]:
-    """Create the project, or update the one with the same external id; returns (row, created)."""
-    project = project_by_external_id(session, data.external_id) if data.external_id else None
-    created = project is None
-    if project is None:
-        project = Project(external_id=data.external_id or _pending_id(), is_demo=is_demo)
-        session.add(project)
-    before = {} if created else _audited(project)
+def _fill(project: Project, data: ProjectIn) -> None:
+    """Copy a passport's scalar fields and duplicate keys onto its row."""
     project.title = data.title
     project.summary = data.summary or ""  # a draft's texts may be empty; submission needs them
     project.description = data.description or ""
@@ -160,6 +180,28 @@ def save_project(
     project.org_key = entity_key(data.owner_name)
     project.name_key = entity_key(data.title)
     project.website_domain = website_key(data.website)
+
+
+def save_project(
+    session: Session,
+    data: ProjectIn,
+    *,
+    actor: str,
+    is_demo: bool = False,
+    owner_account_id: int | None = None,
+    deferred: list[tuple[Project, bool, dict[str, Any]]] | None = None,
+) -> tuple[Project, bool]:
+    """Create the project, or update the one with the same external id; returns (row, created).
+
+    With ``deferred`` (a bulk import) the row is not flushed: its audit event is queued there,
+    to be written by ``record_saved`` after the next flush."""
+    project = project_by_external_id(session, data.external_id) if data.external_id else None
+    created = project is None
+    if project is None:
+        project = Project(external_id=data.external_id or _pending_id(), is_demo=is_demo)
+        session.add(project)
+    before = {} if created else _audited(project)
+    _fill(project, data)
     if data.status != project.status:  # a new row has no status yet
         set_status(project, data.status)
     if owner_account_id is not None:
@@ -175,21 +217,28 @@ def save_project(
     else:
         project.confidential.contact_email = email
         project.confidential.contact_phone = data.owner_phone
+    if deferred is not None and not project.external_id.startswith(PENDING):
+        deferred.append((project, created, _changes(before, project)))
+        return project, created
     session.flush()
     _give_external_id(session, project, "P-")
-    record_event(
-        session,
-        actor=actor,
-        action="project.created" if created else "project.updated",
-        entity_type="project",
-        entity_id=project.id,
-        details={
-            "external_id": project.external_id,
-            "status": project.status,
-            "changes": _changes(before, project),
-        },
-    )
+    record_saved(session, [(project, created, _changes(before, project))], actor=actor)
     return project, created
+
+
+def record_saved(
+    session: Session, saved: Sequence[tuple[Project, bool, dict[str, Any]]], *, actor: str
+) -> None:
+    """The audit events of saved (and flushed) projects: created or updated, and what changed."""
+    for project, created, changes in saved:
+        record_event(
+            session,
+            actor=actor,
+            action="project.created" if created else "project.updated",
+            entity_type="project",
+            entity_id=project.id,
+            details={"external_id": project.external_id, "status": project.status, "changes": changes},
+        )
 
 
 AUDITED_PROJECT_FIELDS = (
@@ -436,6 +485,8 @@ def stored_external_ids(session: Session, kind: str) -> set[str]:
 
 
 def account_by_email(session: Session, email: str) -> Account | None:
+    if PREFETCHED_ACCOUNTS in session.info:
+        return session.info[PREFETCHED_ACCOUNTS].get(email)
     return session.scalar(select(Account).where(Account.email == email))
 
 
@@ -448,18 +499,22 @@ def save_account(
     organisation: str | None = None,
     investor_id: int | None = None,
     is_demo: bool = False,
+    flush: bool = True,
 ) -> Account:
     """Create the account with this email, or update its name, role and links."""
     account = account_by_email(session, email)
     if account is None:
         account = Account(email=email)
         session.add(account)
+        if PREFETCHED_ACCOUNTS in session.info:
+            session.info[PREFETCHED_ACCOUNTS][email] = account
     account.display_name = display_name
     account.role = role
     account.organisation = organisation
     account.investor_id = investor_id
     account.is_demo = is_demo
-    session.flush()
+    if flush:
+        session.flush()
     return account
 
 
