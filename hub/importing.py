@@ -21,6 +21,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -308,6 +309,10 @@ def _write(
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
     stored = repository.stored_external_ids if keep_existing else None
     with factory.begin() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            # take the write lock before reading what exists: a concurrent import then waits
+            # (busy timeout) and reads what this one wrote, instead of colliding with it
+            session.execute(text("BEGIN IMMEDIATE"))
         existing = stored(session, str(kind)) if stored else set()
         deferred: list[Any] = []  # projects saved since the last flush, their events to write
         if kind == Kind.PROJECTS:  # one query for all the rows' projects and owner accounts

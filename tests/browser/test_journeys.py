@@ -164,3 +164,38 @@ def test_a_new_owner_signs_up_saves_a_draft_signs_out_and_back_in(browser: objec
     page.get_by_role("button", name="Sign out").click()
     page.get_by_text("You are signed out.").wait_for()
     context.close()
+
+
+def test_stored_script_and_iframe_in_a_listing_show_as_text_and_never_run(
+    browser: object, tmp_path_factory: pytest.TempPathFactory, indexed_template: Path
+) -> None:
+    import sqlite3
+
+    folder = tmp_path_factory.mktemp("browser_hostile") / "data"
+    shutil.copytree(indexed_template, folder)
+    payload = (
+        '<script>window.__hacked = 1</script> <img src=x onerror="window.__hacked = 2"> '
+        '<iframe srcdoc="<script>parent.__hacked = 3</script>"></iframe> [phish](http://evil.example) '
+    )
+    with sqlite3.connect(folder / "hub.db") as db:
+        external_id = db.execute(
+            "select external_id from projects where status = 'published' limit 1"
+        ).fetchone()[0]
+        db.execute(
+            "update projects set description = ? || description where external_id = ?", (payload, external_id)
+        )
+    with serve(folder) as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{url}/project?project={external_id}")
+        page.get_by_text("<script>window.__hacked = 1</script>", exact=False).first.wait_for()
+        page.wait_for_timeout(1500)
+        assert page.evaluate("window.__hacked === undefined")
+        assert page.locator("iframe[srcdoc]").count() == 0
+        # a bare address may become a link to itself (the reader sees where it goes); never
+        # a link under other words, as "[phish](http://evil.example)" would make
+        for link in page.locator('a[href="http://evil.example"]').all():
+            assert link.inner_text() == "http://evil.example"
+        assert page.get_by_text("[phish](", exact=False).count() >= 1
+        context.close()
