@@ -98,6 +98,14 @@ class EmbeddingCache:
         return self._db.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", [model]).fetchone()[0]
 
 
+SAVE_EVERY = 256  # texts encoded between two writes to the cache
+
+
+def _offset(progress: Progress, done_before: int, total: int) -> Progress:
+    """Report a slice's progress as progress over the whole encode."""
+    return lambda done, _slice_total: progress(done_before + done, total)
+
+
 class CachedEncoder:
     """An ``Encoder`` that asks the cache first and encodes only texts it has not seen.
 
@@ -123,11 +131,16 @@ class CachedEncoder:
         missing = list(dict.fromkeys(h for h in hashes if h not in known))
         if missing:
             by_hash = dict(zip(hashes, texts, strict=True))
-            fresh = self.encoder.encode([by_hash[h] for h in missing], progress=progress)
-            new = dict(zip(missing, fresh, strict=True))
-            self.cache.put_many(self.name, new)
-            known.update(new)
-            self.misses += len(missing)
+            # encoded and stored a slice at a time: a re-index stopped half-way (killed, or the
+            # machine restarted) keeps what it encoded, and the next one starts from there
+            for start in range(0, len(missing), SAVE_EVERY):
+                chunk = missing[start : start + SAVE_EVERY]
+                step = None if progress is None else _offset(progress, start, len(missing))
+                fresh = self.encoder.encode([by_hash[h] for h in chunk], progress=step)
+                new = dict(zip(chunk, fresh, strict=True))
+                self.cache.put_many(self.name, new)
+                known.update(new)
+                self.misses += len(chunk)
         elif progress:
             progress(len(texts), len(texts))
         if not texts:

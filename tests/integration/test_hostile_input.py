@@ -266,3 +266,25 @@ def test_damaged_index_files_are_rebuilt_from_the_database(tmp_path: Path) -> No
     index, report = refresh(tmp_path, IndexKind.PROJECTS, texts, encoder)
     assert "a file stood where the index folder belongs" in report.rebuilt_because and len(index) == 2
     assert np.isfinite(index.vector(1)).all()
+
+
+def test_an_encode_stopped_half_way_keeps_what_it_encoded(tmp_path: Path) -> None:
+    from embeddings.cache import SAVE_EVERY, CachedEncoder, EmbeddingCache
+    from tests.fakes import FakeEncoder
+
+    class Killed(FakeEncoder):
+        calls = 0
+
+        def encode(self, texts, *, progress=None):  # type: ignore[no-untyped-def]
+            Killed.calls += 1
+            if Killed.calls > 1:
+                raise KeyboardInterrupt  # as a kill in the middle of a re-index
+            return super().encode(texts, progress=progress)
+
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    texts = [f"listing number {n}" for n in range(SAVE_EVERY * 2)]
+    with pytest.raises(KeyboardInterrupt):
+        CachedEncoder(Killed(), cache).encode(texts)
+    again = CachedEncoder(FakeEncoder(), EmbeddingCache(tmp_path / "cache.sqlite"))
+    again.encode(texts)
+    assert again.misses == SAVE_EVERY  # the first slice was kept; only the rest is encoded now
