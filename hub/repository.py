@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hub.duplicates import entity_key, website_key
@@ -229,16 +229,21 @@ def save_project(
 def record_saved(
     session: Session, saved: Sequence[tuple[Project, bool, dict[str, Any]]], *, actor: str
 ) -> None:
-    """The audit events of saved (and flushed) projects: created or updated, and what changed."""
-    for project, created, changes in saved:
-        record_event(
-            session,
-            actor=actor,
-            action="project.created" if created else "project.updated",
-            entity_type="project",
-            entity_id=project.id,
-            details={"external_id": project.external_id, "status": project.status, "changes": changes},
-        )
+    """The audit events of saved (and flushed) projects: created or updated, and what changed
+    (one multi-row INSERT for a batch of an import)."""
+    rows = [
+        {
+            "occurred_at": utcnow(),
+            "actor": actor,
+            "action": "project.created" if created else "project.updated",
+            "entity_type": "project",
+            "entity_id": project.id,
+            "details": {"external_id": project.external_id, "status": project.status, "changes": changes},
+        }
+        for project, created, changes in saved
+    ]
+    if rows:
+        session.execute(insert(AuditEvent), rows)
 
 
 AUDITED_PROJECT_FIELDS = (
