@@ -9,6 +9,7 @@ embedding cache answers), so a sync after one change costs one encode.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -151,5 +152,8 @@ def refresh(
     report.kind = kind
     report.rebuilt_because = reason
     if reason or report.added or report.updated or report.removed:
-        index.save(folder)
+        try:
+            index.save(folder)
+        except OSError as error:  # a read-only data folder: the index works from memory
+            logging.getLogger("hubmatch").warning("index %s not saved (%s)", folder, error)
     return index, report

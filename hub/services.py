@@ -18,12 +18,14 @@ Who may do what (``Forbidden`` otherwise):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -429,11 +431,18 @@ class Services:
         _require(actor.is_staff, "staff_only")
         with self.hub.sessions() as session:
             count = _export_file(session, kind, path)
-        with self._transaction() as session:
-            repository.record_event(
-                session, actor=actor.email, action=f"export.{kind}", entity_type=str(kind), entity_id=None,
-                details={"file": path.name, "rows": count},
-            )  # fmt: skip
+        try:
+            with self._transaction() as session:
+                repository.record_event(
+                    session,
+                    actor=actor.email,
+                    action=f"export.{kind}",
+                    entity_type=str(kind),
+                    entity_id=None,
+                    details={"file": path.name, "rows": count},
+                )
+        except OperationalError as error:  # a read-only database: the export stands, unrecorded
+            logging.getLogger("hubmatch").warning("export not recorded in the audit log (%s)", error.orig)
         return count
 
     def seed_demo(self, actor: Actor, progress: Callable[[int, int], None] | None = None) -> SeedReport:

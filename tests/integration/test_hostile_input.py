@@ -288,3 +288,30 @@ def test_an_encode_stopped_half_way_keeps_what_it_encoded(tmp_path: Path) -> Non
     again = CachedEncoder(FakeEncoder(), EmbeddingCache(tmp_path / "cache.sqlite"))
     again.encode(texts)
     assert again.misses == SAVE_EVERY  # the first slice was kept; only the rest is encoded now
+
+
+def test_stats_and_export_work_on_a_read_only_data_folder(
+    seeded_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from hub.cli import EXIT_OK
+    from tests.integration.test_cli import run
+
+    data = seeded_settings.data_dir
+    real_access = os.access
+
+    def access(path: object, mode: int, *args: object, **kwargs: object) -> bool:
+        # as a data folder mounted read-only looks (the tests run as root, whom chmod does not stop)
+        if mode == os.W_OK and str(path).startswith(str(data)):
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    before = {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()}
+    monkeypatch.setattr(os, "access", access)
+    code, output = run(seeded_settings, "stats")
+    assert code == EXIT_OK and "620 projects" in output
+    code, output = run(seeded_settings, "export", "projects", str(tmp_path / "all.csv"))
+    assert code == EXIT_OK and "Exported 620 projects" in output
+    after = {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()}
+    assert {p: t for p, t in after.items() if p in before} == before  # nothing in the folder written
