@@ -315,3 +315,36 @@ def test_stats_and_export_work_on_a_read_only_data_folder(
     assert code == EXIT_OK and "Exported 620 projects" in output
     after = {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()}
     assert {p: t for p, t in after.items() if p in before} == before  # nothing in the folder written
+
+
+def test_the_same_file_imported_twice_at_once_never_fails_with_a_traceback(
+    any_hub: Hub, demo, tmp_path: Path
+) -> None:
+    """On SQLite the second import waits and updates; on PostgreSQL it may collide, and then it
+    says so plainly and writes nothing. Either way the rows are there once."""
+    import threading
+
+    write_rows(demo.projects[:120], COLUMNS, tmp_path / "same.csv")
+    outcomes: list[object] = []
+
+    def run() -> None:
+        try:
+            outcomes.append(
+                import_file(any_hub.sessions, Kind.PROJECTS, tmp_path / "same.csv", any_hub.reference)
+            )
+        except ImportFileError as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2
+    assert any(getattr(o, "written", False) for o in outcomes)
+    for outcome in outcomes:
+        assert getattr(outcome, "written", False) or "another import wrote some of these rows" in str(outcome)
+    from hub import repository
+
+    with any_hub.sessions() as session:
+        assert repository.count_projects(session) == 120
