@@ -22,7 +22,7 @@ from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
 from hub.passport import completeness, plausibility
 from hub.reference import Reference
-from hub.schemas import FieldError, ProjectIn, missing_for_submission
+from hub.schemas import FieldError, missing_for_submission
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
 
 if TYPE_CHECKING:  # only for annotations: matching does not depend on the workflow
@@ -147,26 +147,6 @@ def verify_aifc_link(
 
 
 EDITABLE_BY_OWNER = (Status.DRAFT, Status.CHANGES_REQUESTED)
-
-
-def save_passport(session: Session, data: ProjectIn, actor: Actor) -> Project:
-    """An owner saves their passport: a new one starts as a draft; an existing one must be the
-    actor's own and still editable, and keeps its stored status (the workflow alone moves it)."""
-    existing = repository.project_by_external_id(session, data.external_id) if data.external_id else None
-    status = Status.DRAFT
-    if existing is not None:
-        if existing.owner_account_id is None or existing.owner_account_id != actor.account_id:
-            raise WorkflowError("passport_owner")
-        if existing.status not in EDITABLE_BY_OWNER:
-            raise WorkflowError("passport_locked", status=Vocab("status", existing.status))
-        status = existing.status
-    project, _ = repository.save_project(
-        session,
-        data.model_copy(update={"status": status}),
-        actor=actor.email,
-        owner_account_id=actor.account_id,
-    )
-    return project
 
 
 @dataclass(frozen=True)

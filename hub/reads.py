@@ -14,7 +14,7 @@ from hub import curation, insights, repository
 from hub.actors import Actor
 from hub.context import Hub
 from hub.importing import investor_row, project_row
-from hub.interest import Contacts, contacts
+from hub.interest import CAN_BE_ACCEPTED, Contacts, contacts
 from hub.matching import Matcher, ProjectFilters
 from hub.schemas import FieldError, missing_for_submission
 from hub.searches import filters_from_json
@@ -201,8 +201,6 @@ class ProposalView:
 
 def my_proposals(hub: Hub, actor: Actor) -> list[ProposalView]:
     """An owner's passports with their reviews and the interest in them, newest first."""
-    from hub.interest import CAN_BE_ACCEPTED
-
     if actor.role != Role.PROJECT_OWNER or actor.account_id is None:
         raise Forbidden("owners_only")
     with hub.sessions() as session:

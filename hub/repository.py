@@ -523,13 +523,6 @@ def save_account(
     return account
 
 
-def link_project_owner(session: Session, external_id: str, account_id: int) -> None:
-    """Make ``account_id`` the owner account of the project, where it has none yet."""
-    project = project_by_external_id(session, external_id)
-    if project is not None and project.owner_account_id is None:
-        project.owner_account_id = account_id
-
-
 def interest_between(session: Session, investor_id: int, project_id: int) -> Interest | None:
     return session.scalar(
         select(Interest).where(Interest.investor_id == investor_id, Interest.project_id == project_id)

@@ -65,9 +65,3 @@ def new_since_last_visit(matcher: Matcher, search: SavedSearch) -> list[ProjectF
 def mark_seen(search: SavedSearch) -> None:
     """This visit showed the search's results: they are no longer new."""
     search.last_seen_at = utcnow()
-
-
-def mark_seen_by_id(session: Session, search_id: int) -> None:
-    search = repository.find_saved_search(session, search_id)
-    if search is not None:
-        mark_seen(search)

@@ -14,6 +14,7 @@ import streamlit as st
 from hub.actors import Actor
 from hub.context import Hub
 from hub.i18n import t
+from hub.services import Services
 from hub.vocab import Role
 
 
@@ -53,7 +54,7 @@ def _expired(hub: Hub) -> bool:
     return False
 
 
-def choose_actor(hub: Hub, services: object) -> Actor | None:
+def choose_actor(hub: Hub, services: Services) -> Actor | None:
     """The signed-in account; in demo mode without one, the demo account the sidebar's
     "act as" selector picks. ``None``: nobody is signed in (public pages only)."""
     _expired(hub)
@@ -69,7 +70,7 @@ def choose_actor(hub: Hub, services: object) -> Actor | None:
         role = st.selectbox(
             t("actor.role"), DEMO_ROLES, format_func=lambda r: t(f"role.{r}"), key="actor_role"
         )
-        accounts = services.demo_accounts(role)  # type: ignore[attr-defined]
+        accounts = services.demo_accounts(role)
         if not accounts:
             st.warning(t("actor.none"))
             st.session_state.pop(ACTOR, None)

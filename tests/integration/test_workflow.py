@@ -16,7 +16,6 @@ from hub.curation import (
     WorkflowError,
     allowed_moves,
     move,
-    save_passport,
     verify_aifc_link,
 )
 from hub.engine import open_engine
@@ -26,6 +25,7 @@ from hub.models import Account, Project
 from hub.passport import completeness, eligibility
 from hub.schemas import validate_project
 from hub.searches import filters_from_json, filters_to_json, mark_seen, new_since_last_visit, save_search
+from hub.services import Forbidden, Services
 from tests.fakes import FakeEncoder
 from tests.unit.test_validation import GOOD_PROJECT
 
@@ -186,9 +186,9 @@ def test_a_saved_search_reports_what_was_published_since_the_last_visit(
 
 
 def test_an_owner_saves_only_their_own_editable_passport_and_keeps_its_stored_status(seeded_hub: Hub) -> None:
-    with seeded_hub.sessions.begin() as session:
+    services = Services(seeded_hub)
+    with seeded_hub.sessions() as session:
         published = _project(session, "published")
-        data = validate_project({**GOOD_PROJECT, "external_id": published.external_id}, seeded_hub.reference)
         owner = _owner(published)
         other = next(
             a
@@ -196,16 +196,15 @@ def test_an_owner_saves_only_their_own_editable_passport_and_keeps_its_stored_st
             if a.role == "project_owner" and a.id != published.owner_account_id
         )
         intruder = Actor(other.email, "project_owner", account_id=other.id)
-        with pytest.raises(WorkflowError, match="Only the owner"):
-            save_passport(session, data, intruder)  # someone else's passport: not taken over
-        with pytest.raises(WorkflowError, match="This passport is Published"):
-            save_passport(session, data, owner)  # not back to draft behind staff's back
-        assert published.status == "published" and published.title != GOOD_PROJECT["title"]
-
-        draft = save_passport(
-            session, validate_project({**GOOD_PROJECT, "status": "published"}, seeded_hub.reference), owner
-        )
-        assert draft.status == "draft"  # a new passport starts as a draft whatever the form says
+    data = {**GOOD_PROJECT, "external_id": published.external_id}
+    with pytest.raises(Forbidden, match="belongs to another owner"):
+        services.save_draft(intruder, data)  # someone else's passport: not taken over
+    with pytest.raises(WorkflowError, match="This passport is Published"):
+        services.save_draft(owner, data)  # not back to draft behind staff's back
+    with seeded_hub.sessions() as session:
+        assert repository.find_project(session, published.id).title != GOOD_PROJECT["title"]
+    draft = services.save_draft(owner, {**GOOD_PROJECT, "external_id": None, "status": "published"})
+    assert draft.status == "draft"  # a new passport starts as a draft whatever the form says
 
 
 def test_new_rows_get_ids_from_their_key_never_one_already_taken(seeded_hub: Hub) -> None:
