@@ -74,12 +74,18 @@ def _checked(new: NewAccount) -> NewAccount:
     return NewAccount(email, new.password, new.role, new.display_name.strip(), new.organisation)
 
 
-def create_account(session: Session, new: NewAccount, *, actor: str) -> Account:
-    """A new account with a hashed password; refused when the email is taken or a value is wrong."""
+def create_account(session: Session, new: NewAccount, *, actor: str, claim: bool = False) -> Account:
+    """A new account with a hashed password; refused when the email is taken or a value is wrong.
+
+    An account made without a password (by an import or the demo: an owner of listings) is set
+    up only with ``claim``, by an admin: HubMatch sends no mail, so signing up with someone
+    else's address must not hand over their listings."""
     new = _checked(new)
     existing = repository.account_by_email(session, new.email)
     if existing is not None and existing.password_hash is not None:
         raise AccountError("taken", email=new.email)
+    if existing is not None and not claim:
+        raise AccountError("unclaimed", email=new.email)
     account = repository.save_account(
         session,
         email=new.email,

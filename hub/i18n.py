@@ -253,6 +253,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "account.short_password": "The password is too short: use at least {n} characters",
         "account.no_name": "Give a name to show with your account",
         "account.taken": "An account with the email {email} exists already: sign in instead",
+        "account.unclaimed": "The hub already holds listings for {email}: to protect them, ask hub staff to set up this account for you",
         "account.wrong": "The email or the password is wrong",
         "account.locked": "Too many failed sign-ins: this account is locked until {until}. Try again then",
         "workflow.passport_incomplete": "This passport cannot become {to} yet; it still needs: {needs}",

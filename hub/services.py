@@ -187,10 +187,11 @@ class Services:
             ]
 
     def create_user(self, actor: Actor, new: accounts.NewAccount) -> Actor:
-        """Admin: an account in any role (staff accounts are made only this way)."""
+        """Admin: an account in any role (staff accounts are made only this way), or the
+        password of an account an import made for a listing's owner, once checked with them."""
         _require(actor.is_admin, "admin_only")
         with self._transaction() as session:
-            return accounts.actor_of(accounts.create_account(session, new, actor=actor.email))
+            return accounts.actor_of(accounts.create_account(session, new, actor=actor.email, claim=True))
 
     def change_role(self, actor: Actor, email: str, role: str) -> Actor:
         """Admin: move an account to another role."""

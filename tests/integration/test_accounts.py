@@ -14,7 +14,7 @@ from hub.actors import SYSTEM
 from hub.cli import EXIT_INVALID, EXIT_OK
 from hub.config import Settings
 from hub.context import Hub
-from hub.models import AuditEvent, utcnow
+from hub.models import Account, AuditEvent, utcnow
 from hub.services import Services, StaleEdit
 from tests.integration.test_cli import run
 from tests.unit.test_validation import GOOD_PROJECT
@@ -171,3 +171,16 @@ def test_user_create_on_the_command_line(settings: Settings) -> None:
         settings, "user", "create", "--email", "x@hub.example", "--password", "short", "--role", "admin"
     )
     assert code == EXIT_INVALID and "at least 10 characters" in output
+
+
+def test_signing_up_with_an_imported_owners_email_is_refused_and_an_admin_sets_it_up(
+    seeded_hub: Hub,
+) -> None:
+    services = Services(seeded_hub)
+    with seeded_hub.sessions() as session:
+        owner = session.scalars(select(Account).where(Account.role == "project_owner")).first()
+        email = owner.email
+    with pytest.raises(AccountError, match="ask hub staff to set up this account"):
+        services.sign_up(NewAccount(email, PASSWORD, "project_owner", "Someone else"))
+    services.create_user(SYSTEM, NewAccount(email, PASSWORD, "project_owner", owner.display_name))
+    assert services.log_in(email, PASSWORD).account_id == owner.id  # the same account, its listings kept
