@@ -3,20 +3,25 @@ with several sheets or formulas, JSON from other tools, and files that are none 
 
 Every problem with the file as a whole is an ``ImportFileError`` saying what was found and what
 to do; what was guessed (an encoding, the sheet read) is kept in ``Records.notes`` for the report.
+A file is streamed, never held whole in memory: it is read once to check it and count its rows,
+and again, one record at a time, to import it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import charset_normalizer
+import ijson
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -47,13 +52,44 @@ class Limits:
     max_rows: int = 50_000
 
 
-class Records(list):  # type: ignore[type-arg]
-    """(line, record) pairs, plus where they came from and what reading them had to guess."""
+Row = tuple[int, dict[str, Any]]
 
-    def __init__(self, items: list[tuple[int, dict[str, Any]]], source: str, notes: list[str]) -> None:
-        super().__init__(items)
+
+class Records:
+    """(line, record) pairs read from a file one at a time, each time they are iterated, so a
+    large file is never held in memory; plus where they came from, their columns, how many there
+    are and what reading them had to guess."""
+
+    def __init__(self, read: Callable[[], Iterator[Row]], source: str, notes: list[str]) -> None:
+        self._read = read
         self.source = source
         self.notes = notes
+        self.columns: set[str] = set()
+        self.count = 0
+
+    @classmethod
+    def listed(cls, items: Iterable[Row], source: str = "records") -> Records:
+        """Records already in memory (demo data, evaluation corpora)."""
+        kept = list(items)
+        records = cls(lambda: iter(kept), source, [])
+        records.scan()
+        return records
+
+    def scan(self) -> None:
+        """Read every record once, keeping only the columns and the count: the whole file's
+        problems (broken quoting, formulas, the row limit) surface here, before any is imported."""
+        columns: set[str] = set()
+        count = 0
+        for _, record in self._read():
+            columns.update(record)
+            count += 1
+        self.columns, self.count = columns, count
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._read()
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def restore(value: Any) -> Any:
@@ -64,7 +100,10 @@ def restore(value: Any) -> Any:
 
 
 def read_records(path: Path, *, sheet: str | None = None, limits: Limits | None = None) -> Records:
-    """The records of a .csv, .xlsx or .json file, each with its line (or record) number."""
+    """The records of a .csv, .xlsx or .json file, each with its line (or record) number.
+
+    The file is checked as a whole here, in one streaming pass; iterating the result reads it
+    again, one record at a time."""
     limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -79,34 +118,45 @@ def read_records(path: Path, *, sheet: str | None = None, limits: Limits | None 
             f"{path.name} is {size / 2**20:.1f} MB; the import limit is {limits.max_bytes / 2**20:.0f} MB "
             "(HUB_IMPORT_MAX_MB): split the file, or raise the limit"
         )
-    reader = {".csv": _csv, ".xlsx": _xlsx, ".json": _json}[suffix]
-    records = reader(path, sheet)
+    opener = {".csv": _csv, ".xlsx": _xlsx, ".json": _json}[suffix]
+    records = opener(path, sheet, limits)
     if not records:
         raise ImportFileError(f"{records.source}: the file has no data rows")
-    if len(records) > limits.max_rows:
-        raise ImportFileError(
-            f"{records.source} has {len(records):,} rows; the import limit is {limits.max_rows:,} "
-            "(HUB_IMPORT_MAX_ROWS): split the file, or raise the limit"
-        )
     return records
+
+
+def _counted(rows: Iterator[Row], source: str, limits: Limits) -> Iterator[Row]:
+    for count, row in enumerate(rows, start=1):
+        if count > limits.max_rows:
+            raise ImportFileError(
+                f"{source} has more than {limits.max_rows:,} rows, the import limit "
+                "(HUB_IMPORT_MAX_ROWS): split the file, or raise the limit"
+            )
+        yield row
 
 
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _decoded(path: Path, raw: bytes, notes: list[str]) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _encoding(path: Path, notes: list[str]) -> str:
+    """The encoding to read ``path`` with, judged from its start: UTF-16 by its byte-order
+    mark, binary content refused, otherwise UTF-8 (the scan falls back to ``_detected``)."""
+    with path.open("rb") as handle:
+        start = handle.read(8192)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         notes.append(f"{path.name} was read as UTF-16")
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:8192]:
+        return "utf-16"
+    if b"\x00" in start:
         raise ImportFileError(
             f"{path.name} is not a text file (it holds binary data): export the sheet as CSV UTF-8"
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(raw).best()
+    return "utf-8-sig"
+
+
+def _detected(path: Path, notes: list[str]) -> str:
+    """The encoding of a file that is not UTF-8, as charset-normalizer tells it (from samples
+    of the file; it is only read whole here, on this rare path)."""
+    best = charset_normalizer.from_bytes(path.read_bytes()).best()
     name = ENCODINGS_TOLD.get(best.encoding) if best is not None else None
     if best is None or name is None:
         raise ImportFileError(
@@ -116,49 +166,74 @@ def _decoded(path: Path, raw: bytes, notes: list[str]) -> str:
     notes.append(
         f"{path.name} is not UTF-8: it was read as {name}; saving it as 'CSV UTF-8' avoids the guess"
     )
-    return str(best)
+    return best.encoding
 
 
-def _unclosed_quote(text: str) -> int | None:
-    """The line on which a double quote opens and never closes, if any."""
-    if text.count('"') % 2 == 0:
-        return None  # balanced (a quote inside a quoted cell is doubled, so it counts twice)
-    inside, opened = False, 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        for char in line:
-            if char == '"':
-                inside = not inside
-                if inside:
-                    opened = number
-    return opened if inside else None
+class _Quotes:
+    """The lines of a CSV file, passed on to the csv reader while noting the line on which a
+    double quote last opened and whether it is still open (a doubled quote counts twice)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.inside = False
+        self.opened = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for number, line in enumerate(self._lines, start=1):
+            quotes = line.count('"')
+            if quotes % 2:
+                self.inside = not self.inside
+            if quotes and self.inside:  # the line's last quote opened a quoted cell
+                self.opened = number
+            yield line
+
+    def drain(self) -> None:
+        for _ in self:
+            pass
 
 
-def _csv(path: Path, _sheet: str | None) -> Records:
+def _csv(path: Path, _sheet: str | None, limits: Limits) -> Records:
     notes: list[str] = []
-    text = _decoded(path, path.read_bytes(), notes)
-    broken = _unclosed_quote(text)
-    if broken is not None:
-        raise ImportFileError(
-            f'{path.name}: line {broken} opens a double quote (") that never closes, so the rest of '
-            'the file would be read as one cell: close the quote, or double a quote inside a cell ("")'
-        )
-    csv.field_size_limit(MAX_CELL)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    records = []
+    encoding = _encoding(path, notes)
+
+    def read() -> Iterator[Row]:
+        return _counted(_csv_rows(path, encoding), path.name, limits)
+
+    records = Records(read, path.name, notes)
     try:
-        for row in reader:
-            if None in row:  # more cells than header columns
+        records.scan()
+    except UnicodeDecodeError:
+        encoding = _detected(path, notes)
+        records.scan()
+    return records
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
+    csv.field_size_limit(MAX_CELL)
+    with path.open(encoding=encoding, newline="") as handle:
+        quotes = _Quotes(handle)
+        reader = csv.DictReader(quotes)
+        try:
+            for row in reader:
+                if None in row:  # more cells than header columns
+                    raise ImportFileError(
+                        f"{path.name}: line {reader.line_num} has more cells than the header has "
+                        "columns: check for an unquoted comma in a cell, or a missing column name"
+                    )
+                if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                    yield reader.line_num, {k.strip(): restore(v) for k, v in row.items() if k}
+        except csv.Error as error:
+            quotes.drain()
+            if not quotes.inside:
                 raise ImportFileError(
-                    f"{path.name}: line {reader.line_num} has more cells than the header has columns: "
-                    "check for an unquoted comma in a cell, or a missing column name"
-                )
-            if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                records.append((reader.line_num, {k.strip(): restore(v) for k, v in row.items() if k}))
-    except csv.Error as error:
-        raise ImportFileError(
-            f"{path.name}: line {reader.line_num} cannot be read as CSV ({error})"
-        ) from None
-    return Records(records, path.name, notes)
+                    f"{path.name}: line {reader.line_num} cannot be read as CSV ({error})"
+                ) from None
+        if quotes.inside:
+            raise ImportFileError(
+                f'{path.name}: line {quotes.opened} opens a double quote (") that never closes, so the '
+                "rest of the file would be read as one cell: close the quote, or double a quote inside "
+                'a cell ("")'
+            )
 
 
 # --- Excel ---------------------------------------------------------------------------------------
@@ -176,7 +251,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx(path: Path, sheet: str | None) -> Records:
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -185,74 +261,124 @@ def _xlsx(path: Path, sheet: str | None) -> Records:
             "or export the sheet as CSV UTF-8"
         ) from None
     try:
-        sheets = {ws.title: [list(row) for row in ws.iter_rows(values_only=False)] for ws in book.worksheets}
+        yield book
     finally:
         book.close()
-    with_data = [name for name, rows in sheets.items() if _has_data(rows)]
-    if sheet is not None and sheet not in sheets:
-        raise ImportFileError(f"{path.name} has no sheet '{sheet}': its sheets are {', '.join(sheets)}")
+
+
+def _xlsx(path: Path, sheet: str | None, limits: Limits) -> Records:
+    with _workbook(path) as book:
+        names = [ws.title for ws in book.worksheets]
+        with_data = [ws.title for ws in book.worksheets if _has_data(ws)]
+    if sheet is not None and sheet not in names:
+        raise ImportFileError(f"{path.name} has no sheet '{sheet}': its sheets are {', '.join(names)}")
     if sheet is None:
         if len(with_data) > 1:
             raise ImportFileError(
                 f"{path.name} has data on several sheets ({', '.join(with_data)}): choose the one to "
                 "import (--sheet NAME, or the sheet field on the import page)"
             )
-        sheet = with_data[0] if with_data else next(iter(sheets))
-    rows = sheets[sheet]
+        sheet = with_data[0] if with_data else names[0]
     source = f"{path.name}, sheet '{sheet}'"
-    formulas = [
-        f"{cell.coordinate} ({cell.value})"
-        for row in rows
-        for cell in row
-        if getattr(cell, "data_type", None) == "f"
-    ]
+    chosen = sheet
+
+    def read() -> Iterator[Row]:
+        return _counted(_sheet_rows(path, chosen, source), source, limits)
+
+    records = Records(read, source, [f"read {source}"] if len(names) > 1 else [])
+    records.scan()
+    return records
+
+
+def _sheet_rows(path: Path, sheet: str, source: str) -> Iterator[Row]:
+    formulas: list[str] = []
+    with _workbook(path) as book:
+        rows = book[sheet].iter_rows(values_only=False)
+        header = [_text(cell.value).strip() for cell in next(rows, ())]
+        for number, row in enumerate(rows, start=2):
+            values = {}
+            for i, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append(f"{cell.coordinate} ({cell.value})")
+                elif i < len(header) and header[i]:
+                    values[header[i]] = restore(_text(cell.value))
+            if any(v.strip() for v in values.values()):
+                yield number, values
     if formulas:
         shown = ", ".join(formulas[:5]) + (f" and {len(formulas) - 5} more" if len(formulas) > 5 else "")
         raise ImportFileError(
             f"{source} holds formulas, whose results are not stored in the file: {shown}. "
             "Paste them as values (Paste special → Values) and import again"
         )
-    if not rows:
-        return Records([], source, [])
-    header = [_text(cell.value).strip() for cell in rows[0]]
-    records = []
-    for number, row in enumerate(rows[1:], start=2):
-        values = {
-            header[i]: restore(_text(cell.value))
-            for i, cell in enumerate(row)
-            if i < len(header) and header[i]
-        }
-        if any(v.strip() for v in values.values()):
-            records.append((number, values))
-    notes = [f"read {source}"] if len(sheets) > 1 else []
-    return Records(records, source, notes)
 
 
-def _has_data(rows: list[list[Any]]) -> bool:
-    filled = [row for row in rows if any(getattr(cell, "value", None) not in (None, "") for cell in row)]
-    return len(filled) >= 2  # a header and a row
+def _has_data(sheet: Any) -> bool:
+    """A header and at least one row (read until the second filled row, not further)."""
+    filled = 0
+    for row in sheet.iter_rows(values_only=True):
+        filled += any(value not in (None, "") for value in row)
+        if filled >= 2:
+            return True
+    return False
 
 
 # --- JSON ----------------------------------------------------------------------------------------
 
 
-def _json(path: Path, _sheet: str | None) -> Records:
+def _json(path: Path, _sheet: str | None, limits: Limits) -> Records:
+    with path.open("rb") as handle:
+        start = handle.read(4096).removeprefix(codecs.BOM_UTF8)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
     except UnicodeDecodeError:
         raise ImportFileError(f"{path.name} is not UTF-8 text: export it again as UTF-8 JSON") from None
-    except json.JSONDecodeError as error:
-        raise ImportFileError(f"{path.name}: not valid JSON ({error})") from None
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+    if not start.lstrip().startswith(b"["):
         raise ImportFileError(f"{path.name}: expected a JSON list of objects, one per row")
-    for number, item in enumerate(data, start=1):
-        for key, value in item.items():
-            nested = isinstance(value, dict) or (
-                isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+
+    def read() -> Iterator[Row]:
+        return _counted(_json_rows(path), path.name, limits)
+
+    records = Records(read, path.name, [])
+    records.scan()
+    return records
+
+
+def _json_rows(path: Path) -> Iterator[Row]:
+    with path.open("rb") as handle:
+        if handle.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+            handle.seek(0)
+        items = ijson.items(handle, "item", use_float=True)
+        number = 0
+        try:
+            for number, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    raise ImportFileError(f"{path.name}: expected a JSON list of objects, one per row")
+                _flat(path, number, item)
+                yield number, item
+        except ijson.JSONError as error:
+            raise ImportFileError(f"{path.name}: {_json_problem(path, error, number)}") from None
+
+
+def _flat(path: Path, number: int, item: dict[str, Any]) -> None:
+    for key, value in item.items():
+        nested = isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+        )
+        if nested:
+            raise ImportFileError(
+                f"{path.name}: record {number}, field '{key}' holds a nested object; give a plain "
+                "value (text, number, true/false) or a list of plain values"
             )
-            if nested:
-                raise ImportFileError(
-                    f"{path.name}: record {number}, field '{key}' holds a nested object; give a plain "
-                    "value (text, number, true/false) or a list of plain values"
-                )
-    return Records([(number, item) for number, item in enumerate(data, start=1)], path.name, [])
+
+
+def _json_problem(path: Path, error: Exception, records_read: int) -> str:
+    """What is wrong with a JSON file the streaming parser gave up on: the standard parser's
+    line and column when it agrees (the file is read whole only on this error path)."""
+    if "UTF8" in str(error):
+        return "not UTF-8 text: export it again as UTF-8 JSON"
+    try:
+        json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as precise:
+        return f"not valid JSON ({precise})"
+    first = str(error).strip().splitlines()[0]
+    return f"not valid JSON after record {records_read} ({first})"

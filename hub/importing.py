@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import repository
-from hub.filereading import FORMATS, FORMULA_START, ImportFileError, Limits, read_records
+from hub.filereading import FORMATS, FORMULA_START, ImportFileError, Limits, Records, read_records
 from hub.models import Investor, Project
 from hub.passport import plausibility
 from hub.reference import Reference
@@ -166,14 +166,9 @@ class ImportReport:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _columns(records: Sequence[tuple[int, dict[str, Any]]]) -> set[str]:
-    return set().union(*(record.keys() for _, record in records))
-
-
-def _missing_columns(kind: Kind, records: Sequence[tuple[int, dict[str, Any]]], as_draft: bool) -> list[str]:
-    present = _columns(records)
+def _missing_columns(kind: Kind, columns: set[str], as_draft: bool) -> list[str]:
     required = DRAFT_COLUMNS if as_draft and kind == Kind.PROJECTS else COLUMNS[kind]
-    return [column for column in required if column not in present]
+    return [column for column in required if column not in columns]
 
 
 # --- importing -----------------------------------------------------------------------------------
@@ -214,7 +209,7 @@ def import_file(
 def import_records(
     factory: sessionmaker[Session],
     kind: Kind,
-    records: Sequence[tuple[int, dict[str, Any]]],
+    records: Records | Sequence[tuple[int, dict[str, Any]]],
     reference: Reference,
     *,
     skip_invalid: bool = False,
@@ -238,7 +233,9 @@ def import_records(
     account manages is an error unless ``confirm_contact_changes``.
     """
     as_draft = as_draft and kind == Kind.PROJECTS
-    missing = _missing_columns(kind, records, as_draft)
+    if not isinstance(records, Records):
+        records = Records.listed(records, source)
+    missing = _missing_columns(kind, records.columns, as_draft)
     if missing:
         raise ImportFileError(
             f"{source}: missing column(s) {', '.join(missing)}; the {kind} template has: "
@@ -248,8 +245,8 @@ def import_records(
     # "unknown" (a list such as "stage;funding_ask") is read too: another way to write the
     # "unknown" cells, for files from tools that cannot put a word in an amount column
     known = {*COLUMNS[kind], *OPTIONAL[kind], *IGNORED_COLUMNS, "unknown"}
-    report = ImportReport(kind=kind, rows=len(records), notes=list(getattr(records, "notes", [])))
-    report.ignored_columns = sorted(c for c in _columns(records) if c not in known)
+    report = ImportReport(kind=kind, rows=len(records), notes=list(records.notes))
+    report.ignored_columns = sorted(c for c in records.columns if c not in known)
     valid: list[Any] = []
     seen: dict[str, int] = {}
     demoted: dict[str, int] = {}  # external id -> line: rows stored as drafts despite their status

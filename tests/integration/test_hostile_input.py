@@ -123,6 +123,25 @@ def test_unreadable_files_are_refused_with_what_was_found(
         import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_large_file_is_streamed_not_held_in_memory(tmp_path: Path, suffix: str) -> None:
+    import tracemalloc
+
+    path = tmp_path / f"large{suffix}"
+    rows = [{**GOOD_PROJECT, "external_id": f"L-{n}"} for n in range(6000)]
+    write_rows(rows, COLUMNS, path)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        records = read_records(path)  # checks the whole file and counts its rows
+        seen = sum(1 for _ in records)  # reads it again, one record at a time
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == len(records) == 6000
+    assert size > 2_000_000 and peak < size / 10, f"{peak:,} bytes at peak for a {size:,}-byte file"
+
+
 def test_a_cell_longer_than_the_csv_module_allows_reaches_validation(hub: Hub, tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
     path.write_text(_template_csv([{**GOOD_PROJECT, "description": "x" * 200_000}]), encoding="utf-8")
@@ -183,7 +202,7 @@ def test_files_over_the_size_or_row_limit_are_refused_with_the_limit(hub: Hub, t
     path.write_text(
         _template_csv([{**GOOD_PROJECT, "external_id": f"M-{n}"} for n in range(30)]), encoding="utf-8"
     )
-    with pytest.raises(ImportFileError, match=r"30 rows; the import limit is 10 \(HUB_IMPORT_MAX_ROWS"):
+    with pytest.raises(ImportFileError, match=r"more than 10 rows, the import limit \(HUB_IMPORT_MAX_ROWS"):
         import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, limits=Limits(max_rows=10))
     with pytest.raises(ImportFileError, match=r"the import limit is 0 MB \(HUB_IMPORT_MAX_MB"):
         import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, limits=Limits(max_bytes=100))

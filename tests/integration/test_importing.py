@@ -133,9 +133,11 @@ def test_export_then_import_round_trips_projects_and_investors(
     with hub.sessions() as session:
         export_file(session, Kind.PROJECTS, tmp_path / f"again{suffix}")
         export_file(session, Kind.INVESTORS, tmp_path / f"again_investors{suffix}")
-    assert read_records(tmp_path / f"again{suffix}") == read_records(tmp_path / f"projects{suffix}")
-    assert read_records(tmp_path / f"again_investors{suffix}") == read_records(
-        tmp_path / f"investors{suffix}"
+    assert list(read_records(tmp_path / f"again{suffix}")) == list(
+        read_records(tmp_path / f"projects{suffix}")
+    )
+    assert list(read_records(tmp_path / f"again_investors{suffix}")) == list(
+        read_records(tmp_path / f"investors{suffix}")
     )
 
 
