@@ -10,6 +10,7 @@ queue (completeness and the admission criteria live in ``hub.passport``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -18,11 +19,12 @@ from hub import repository
 from hub.actors import Actor
 from hub.duplicates import Identity, Signal
 from hub.i18n import ExplainedError, Text, Vocab
+from hub.importing import project_row
 from hub.indexing import project_text
 from hub.models import AifcVerification, Project, ProjectReview, utcnow
-from hub.passport import completeness, plausibility
+from hub.passport import Criterion, completeness, eligibility, plausibility
 from hub.reference import Reference
-from hub.schemas import FieldError, missing_for_submission
+from hub.schemas import FieldError, InvalidInput, missing_for_submission, validate_project
 from hub.vocab import AifcLink, ReviewDecision, ReviewReason, Role, Status
 
 if TYPE_CHECKING:  # only for annotations: matching does not depend on the workflow
@@ -150,9 +152,76 @@ EDITABLE_BY_OWNER = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
 
 @dataclass(frozen=True)
+class Passport:
+    """What a reviewer reads of a listing to decide on it: its content, place, terms and owner
+    (the contact included: staff only)."""
+
+    external_id: str
+    title: str
+    summary: str | None
+    description: str | None
+    status: str
+    owner_name: str | None
+    owner_email: str | None
+    website: str | None
+    country: str | None
+    region: str | None
+    city: str | None
+    sectors: tuple[str, ...]
+    stage: str | None  # None: not given, or declared unknown (see ``unknown``)
+    instruments: tuple[str, ...]
+    funding_ask: float | None
+    currency: str | None
+    ask_usd: float | None
+    unknown: tuple[str, ...]  # facts declared unknown: stage, instruments, funding_ask
+    submitted_at: datetime | None
+
+
+def passport(project: Project, reference: Reference) -> Passport:
+    confidential = project.confidential
+    ask_usd = (
+        float(reference.fx.to_usd(project.funding_ask, project.currency or "USD"))
+        if project.funding_ask is not None
+        else None
+    )
+    return Passport(
+        external_id=project.external_id,
+        title=project.title,
+        summary=project.summary,
+        description=project.description,
+        status=project.status,
+        owner_name=project.owner_name,
+        owner_email=confidential.contact_email or None if confidential else None,
+        website=project.website,
+        country=project.country_code,
+        region=project.region_code,
+        city=project.city,
+        sectors=tuple(s.slug for s in project.sectors),
+        stage=project.stage,
+        instruments=tuple(project.instruments or ()),
+        funding_ask=None if project.funding_ask is None else float(project.funding_ask),
+        currency=project.currency,
+        ask_usd=ask_usd,
+        unknown=tuple(project.unknown or ()),
+        submitted_at=project.submitted_at,
+    )
+
+
+def criteria(project: Project, reference: Reference) -> list[Criterion]:
+    """The admission criteria checked against a stored passport (none for a row so broken it
+    cannot be read back as a draft, which validation does not let in)."""
+    try:
+        read = validate_project({**project_row(project), "status": Status.DRAFT}, reference)
+    except InvalidInput:
+        return []
+    return eligibility(read, reference)
+
+
+@dataclass(frozen=True)
 class Similar:
     """A listing close to a passport under review: by text, or by a shared name, website or
-    contact. ``duplicate`` says why it is probably the same listing (empty: a comparable)."""
+    contact. ``duplicate`` says why it is probably the same listing (empty: a comparable);
+    a probable duplicate carries its ``passport``, to be read side by side with the new one."""
 
     id: int
     external_id: str
@@ -160,6 +229,7 @@ class Similar:
     status: str
     similarity: float  # cosine of the two indexed texts
     duplicate: tuple[Signal, ...] = ()
+    passport: Passport | None = None
 
 
 def project_identity(project: Project) -> Identity:
@@ -175,7 +245,9 @@ def project_identity(project: Project) -> Identity:
     )
 
 
-def duplicate_check(session: Session, matcher: Matcher, project: Project, top: int = 3) -> list[Similar]:
+def duplicate_check(
+    session: Session, matcher: Matcher, project: Project, top: int = 3, reference: Reference | None = None
+) -> list[Similar]:
     """The listings a reviewer should compare a passport with, found among the ``top`` published
     ones closest in text and any listing on file (published or not) sharing its name,
     organisation, website, email or phone: every probable duplicate, with the signals that fired
@@ -192,17 +264,20 @@ def duplicate_check(session: Session, matcher: Matcher, project: Project, top: i
     if unscored:
         vectors = matcher.encoder.encode([text, *(project_text(row) for row in unscored)])
         similarity |= {row.id: float(vectors[0] @ v) for row, v in zip(unscored, vectors[1:], strict=True)}
-    found = [
-        Similar(
-            id=row.id,
-            external_id=row.external_id,
-            label=row.title,
-            status=row.status,
-            similarity=similarity[row.id],
-            duplicate=matcher.duplicates.signals(who, project_identity(row), similarity[row.id]),
+    found = []
+    for row in rows.values():
+        signals = matcher.duplicates.signals(who, project_identity(row), similarity[row.id])
+        found.append(
+            Similar(
+                id=row.id,
+                external_id=row.external_id,
+                label=row.title,
+                status=row.status,
+                similarity=similarity[row.id],
+                duplicate=signals,
+                passport=passport(row, reference) if signals and reference is not None else None,
+            )
         )
-        for row in rows.values()
-    ]
     found.sort(key=lambda s: (not s.duplicate, -s.similarity))
     duplicates = [s for s in found if s.duplicate]
     return duplicates + [s for s in found if not s.duplicate][: max(0, top - len(duplicates))]
@@ -223,6 +298,13 @@ class QueueItem:
     similar: list[Similar]  # probable duplicates, or else the closest published listings
     warnings: list[FieldError]  # plausibility: values worth a second look
     aifc_verified: bool | None  # None: a claimed link not checked yet (or no link claimed)
+    passport: Passport  # what the decision is about
+    criteria: list[Criterion]  # the admission criteria, each passed or not
+
+    def matches(self, words: str) -> bool:
+        """Whether a search of the queue finds this item: every word in its title, id or owner."""
+        seen = " ".join((self.title, self.external_id, self.passport.owner_name or "")).casefold()
+        return all(word in seen for word in words.casefold().split())
 
     @property
     def possible_duplicate(self) -> bool:
@@ -251,9 +333,11 @@ def review_queue(session: Session, matcher: Matcher, reference: Reference) -> li
                 aifc_reference=project.aifc_reference,
                 completeness=score,
                 missing=missing,
-                similar=duplicate_check(session, matcher, project),
+                similar=duplicate_check(session, matcher, project, reference=reference),
                 warnings=plausibility(project, reference),
                 aifc_verified=None if check is None else check.verified,
+                passport=passport(project, reference),
+                criteria=criteria(project, reference),
             )
         )
     return items

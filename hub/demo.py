@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub import repository
 from hub.importing import ImportReport, Kind, Progress, import_records
+from hub.models import utcnow
 from hub.reference import Reference, RegionRef
 from hub.vocab import InvestorType, Role, Stage
 
@@ -662,7 +664,23 @@ def seed_demo(
     )
     with sessions.begin() as session:
         accounts = _seed_accounts(session, demo)
+        if projects.created:
+            repository.backdate_submissions(session, submission_dates(demo.projects, seed))
     return SeedReport(investors=investors, projects=projects, accounts=accounts)
+
+
+def submission_dates(projects: Sequence[dict], seed: int) -> dict[str, Any]:
+    """When the queued demo passports were submitted: in the last 3 weeks for those waiting,
+    2 to 8 weeks ago for those already in review, so the queue's oldest-first order means
+    something (a new passport lands at the end, not among them)."""
+    days = random.Random(seed + 17)
+    now = utcnow()
+    spans = {"submitted": (1, 21), "in_review": (14, 56)}
+    return {
+        record["external_id"]: now - timedelta(days=days.uniform(*spans[record["status"]]))
+        for record in projects
+        if record["status"] in spans
+    }
 
 
 def _seed_accounts(session: Session, demo: DemoData) -> int:

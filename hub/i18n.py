@@ -162,6 +162,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "start.done": "Demo data loaded: {summary}",
         "start.index": "Preparing the search indexes…",
         "start.index_progress": "Embedding {what}: {done} of {total}",
+        "start.explain": "HubMatch is getting ready for first use: it loads the demo data and builds the search index that matching relies on, which takes about a minute on a laptop.",
+        "start.keep_open": "This happens only once. Keep this tab open: the home page appears by itself when everything is ready.",
+        "start.waiting": "HubMatch is being prepared for another visitor's first start; this page opens when it is ready.",
+        "start.seeded": "Demo data loaded ({projects} projects, {investors} investors)",
+        "start.what_projects": "projects",
+        "start.what_investors": "investors",
+        "start.what_sentences": "the sentences explanations quote",
+        "start.done_projects": "Search index built: {total} projects",
+        "start.done_investors": "Search index built: {total} investors",
+        "start.done_sentences": "Explanation sentences embedded: {total}",
         "home.intro": "HubMatch brings investors and project proposals from Kazakhstan, Uzbekistan, Kyrgyzstan, "
         "Tajikistan, Turkmenistan and the Russian regions bordering Kazakhstan together, explains every match, "
         "and makes the AIFC-linked opportunities visible.",
@@ -450,7 +460,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "queue.tab_edit": "Edit a listing",
         "queue.tab_index": "Search index",
         "queue.tab_audit": "Audit log",
-        "queue.count": "Showing {start}–{end} of {shown}, oldest submission first",
+        "queue.count": "Showing {start}–{end} of {shown}, {order}",
         "queue.waiting": "Passports waiting",
         "queue.empty": "Nothing waiting here: every passport in this view has a decision.",
         "queue.possible_duplicates": "Possible duplicates",
@@ -472,6 +482,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "queue.note": "Note to the owner",
         "queue.apply": "Apply",
         "queue.done": "Done: {status} — {title}",
+        "queue.search": "Search the queue",
+        "queue.search_placeholder": "Title, id or owner",
+        "queue.no_match": "No waiting passport matches this search: try fewer words, or another view.",
+        "queue.sort": "Order",
+        "queue.sort_oldest": "oldest submission first",
+        "queue.sort_newest": "newest submission first",
+        "queue.sort_least_complete": "least complete first",
+        "queue.sort_largest_ask": "largest ask first",
+        "queue.sort_title": "by title",
+        "queue.overview": "Overview of the {n} passports as a table (click a column to sort)",
+        "queue.col_submitted": "Submitted",
+        "queue.col_complete": "Complete",
+        "queue.col_criteria": "Criteria met",
+        "queue.col_duplicate": "Possible duplicate",
+        "queue.submitted": "Submitted {day} ({ago})",
+        "queue.submitted_unknown": "Submission date not recorded",
+        "queue.days_ago": "{n} days ago",
+        "queue.today": "today",
+        "queue.no_summary": "No summary given.",
+        "queue.no_description": "No description given.",
+        "queue.full_description": "Full description",
+        "queue.criteria": "Admission criteria",
+        "queue.this_passport": "This passport",
+        "queue.choose_decision": "Choose a decision first: nothing was changed.",
+        "criterion.location": "Location",
+        "criterion.sector": "Sector",
+        "criterion.size": "Size of the ask",
+        "criterion.description": "Description",
+        "criterion.impact": "Impact",
+        "money.with_usd": "{amount} (about {usd})",
+        "table.status": "Status",
         "import.kind": "What to import",
         "import.file": "CSV, Excel or JSON file in the import template",
         "import.skip_invalid": "Import the valid rows and report the rest",
@@ -520,13 +561,21 @@ def t(key: str, language: str = "en", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def money(amount: float, currency: str = "USD") -> str:
+    """An amount for people, in one style everywhere: KZT 650 k, USD 1.2 M, USD 3.81 bn."""
+    amount = float(amount)
+    if abs(amount) >= 1e9:
+        return f"{currency} {amount / 1e9:,.2f} bn"
+    if abs(amount) >= 1e6:
+        return f"{currency} {amount / 1e6:,.1f} M"
+    if abs(amount) >= 1e4:
+        return f"{currency} {amount / 1e3:,.0f} k"
+    return f"{currency} {amount:,.0f}"
+
+
 def usd(amount: float) -> str:
-    """A US-dollar amount for people: USD 650 k, USD 1.2 M, USD 3.81 bn."""
-    if amount >= 1e9:
-        return f"USD {amount / 1e9:,.2f} bn"
-    if amount >= 1e6:
-        return f"USD {amount / 1e6:,.1f} M"
-    return f"USD {amount / 1e3:,.0f} k"
+    """A US-dollar amount for people (see ``money``)."""
+    return money(amount, "USD")
 
 
 @dataclass(frozen=True)

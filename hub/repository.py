@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -330,10 +331,19 @@ def fill_identity_keys(session: Session) -> int:
 def set_status(project: Project, status: str) -> None:
     """Move a project to ``status`` and stamp it: each submission, and the first publication."""
     project.status = status
-    if status == Status.SUBMITTED:
+    # a passport put straight into review (an import) was submitted then, as far as anyone knows
+    if status == Status.SUBMITTED or (status == Status.IN_REVIEW and project.submitted_at is None):
         project.submitted_at = utcnow()
     if status == Status.PUBLISHED:
         project.published_at = project.published_at or utcnow()
+
+
+def backdate_submissions(session: Session, dates: dict[str, datetime]) -> None:
+    """Give listings (by external id) the submission dates they had elsewhere (demo data)."""
+    for external_id, when in dates.items():
+        project = project_by_external_id(session, external_id)
+        if project is not None:
+            project.submitted_at = when
 
 
 PENDING = "pending-"

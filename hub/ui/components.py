@@ -9,10 +9,11 @@ import streamlit as st
 
 from hub.actors import Actor
 from hub.catalog import ProjectFacts
-from hub.curation import WorkflowError
-from hub.i18n import t, usd
+from hub.curation import Passport, WorkflowError
+from hub.i18n import money, t, usd
 from hub.importing import csv_bytes, excel_bytes
 from hub.matching import Match, ProjectFilters
+from hub.passport import Criterion
 from hub.reference import Reference
 from hub.schemas import FieldError, InvalidInput
 from hub.services import Forbidden, Services
@@ -263,3 +264,60 @@ def facts_table(rows: Sequence[ProjectFacts], reference: Reference) -> pd.DataFr
             for f in rows
         ]
     )
+
+
+def ask_text(amount: float | None, currency: str | None, ask_usd: float | None, unknown: bool = False) -> str:
+    """A funding ask in the listing's currency, with its US-dollar value when that differs."""
+    if amount is None:
+        return t("card.unknown") if unknown else "—"
+    own = money(amount, currency or "USD")
+    if (currency or "USD") == "USD" or ask_usd is None:
+        return own
+    return t("money.with_usd", amount=own, usd=usd(ask_usd))
+
+
+def passport_details(passport: Passport, reference: Reference) -> dict[str, str]:
+    """A passport's facts as a reviewer reads them, label -> value (plain text, not markdown)."""
+    region = reference.regions.get(passport.region or "")
+    country = reference.countries.get(passport.country or "")
+    place = ", ".join(
+        part
+        for part in (passport.city, region.name() if region else None, country.name() if country else None)
+        if part
+    )
+    owner = " · ".join(part for part in (passport.owner_name, passport.owner_email) if part)
+    stage = "stage" in passport.unknown
+    instruments = "instruments" in passport.unknown
+    return {
+        t("field.funding_ask"): ask_text(
+            passport.funding_ask, passport.currency, passport.ask_usd, "funding_ask" in passport.unknown
+        ),
+        t("project.location"): place or "—",
+        t("field.sectors"): ", ".join(
+            reference.sectors[s].name() for s in passport.sectors if s in reference.sectors
+        )
+        or "—",
+        t("field.stage"): t("card.unknown")
+        if stage
+        else t(f"stage.{passport.stage}")
+        if passport.stage
+        else "—",
+        t("field.instruments"): t("card.unknown")
+        if instruments
+        else ", ".join(t(f"instrument.{i}") for i in passport.instruments) or "—",
+        t("project.owner"): owner or "—",
+        t("field.website"): passport.website or "—",
+    }
+
+
+def details_markdown(details: dict[str, str]) -> str:
+    """Label: value lines, the labels bold and every value escaped."""
+    return "  \n".join(f"**{plain(label)}:** {plain(value)}" for label, value in details.items())
+
+
+def criteria_list(criteria: Sequence[Criterion]) -> None:
+    """The admission criteria as a checklist, each with its verdict."""
+    for criterion in criteria:
+        mark = "✅" if criterion.passed else "❌"
+        message = criterion.message[:1].upper() + criterion.message[1:]
+        st.markdown(f"{mark} **{t('criterion.' + criterion.name)}** — {plain(message)}")

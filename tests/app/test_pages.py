@@ -309,6 +309,91 @@ def test_the_queue_shows_ten_passports_a_page_and_can_focus_on_possible_duplicat
     assert len([b for b in app.button if b.key and b.key.startswith("aifc_True_")]) == len(cards())
 
 
+def test_a_queue_card_shows_what_a_decision_needs(app: AppTest, seeded_app_env: Path) -> None:
+    as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
+    radio = next(r for r in app.radio if r.key and r.key.startswith("decision_"))
+    project_id = int(radio.key.removeprefix("decision_"))
+    ((summary, description, owner, currency),) = _query(
+        seeded_app_env,
+        "select summary, description, owner_name, currency from projects where id = ?",
+        project_id,
+    )
+    texts = [shown(m.value) for m in app.markdown]
+    assert summary in texts  # the proposal itself, not only its title
+    details = next(t.replace("**", "") for t in texts if t.startswith("**Funding ask:**"))  # the first card
+    lines = dict(line.split(": ", 1) for line in details.splitlines())
+    assert currency in lines["Funding ask"] and lines["Owner"].startswith(owner)
+    assert {"Location", "Sectors", "Stage", "Instruments", "Website"} <= set(lines)
+    assert sum("Size of the ask" in t for t in texts) >= 1  # the admission criteria with their verdicts
+    assert description in texts  # one click away, in the "Full description" expander
+    assert any(e.label == "Full description" for e in app.expander)
+    assert any(shown(c.value).startswith("Submitted ") and "days ago" in shown(c.value) for c in app.caption)
+
+
+def test_every_demo_passport_in_the_queue_has_a_submission_date(seeded_app_env: Path) -> None:
+    assert _query(
+        seeded_app_env,
+        "select count(*) from projects where status in ('submitted', 'in_review') and submitted_at is null",
+    ) == [(0,)]
+
+
+def test_the_queue_is_searched_by_title_id_or_owner_and_sorted(app: AppTest, seeded_app_env: Path) -> None:
+    as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
+    ((external_id, owner),) = _query(
+        seeded_app_env,
+        "select external_id, owner_name from projects where status = 'in_review' order by id limit 1",
+    )
+
+    def card_ids() -> list[str]:
+        return [
+            shown(m.value).split(" · ")[1]
+            for m in app.markdown
+            if shown(m.value).startswith("**") and shown(m.value).count(" · ") == 2
+        ]
+
+    app.text_input(key="queue_search").set_value(external_id.lower()).run()
+    assert card_ids() == [external_id]
+    app.text_input(key="queue_search").set_value(owner).run()
+    assert external_id in card_ids()
+    app.text_input(key="queue_search").set_value("no such listing anywhere").run()
+    assert any("No waiting passport matches" in shown(i.value) for i in app.info)
+
+    app.text_input(key="queue_search").set_value("").run()
+    dates = dict(
+        _query(
+            seeded_app_env, "select external_id, submitted_at from projects where submitted_at is not null"
+        )
+    )
+    oldest = [dates[i] for i in card_ids()]
+    assert oldest == sorted(oldest)
+    app.selectbox(key="queue_sort").set_value("newest").run()
+    newest = [dates[i] for i in card_ids()]
+    assert newest == sorted(newest, reverse=True) and newest[0] >= oldest[-1]
+
+
+def test_a_queue_decision_has_no_default_and_apply_alone_changes_nothing(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
+    radio = next(r for r in app.radio if r.key and r.key.startswith("decision_"))
+    project_id = int(radio.key.removeprefix("decision_"))
+    assert radio.value is None
+    before = _query(seeded_app_env, "select status from projects where id = ?", project_id)
+    next(b for b in app.button if b.label == "Apply").click().run()
+    assert any("Choose a decision first" in shown(e.value) for e in app.error)
+    assert _query(seeded_app_env, "select status from projects where id = ?", project_id) == before
+
+
+def test_a_probable_duplicate_is_shown_side_by_side_with_its_twin(app: AppTest, seeded_app_env: Path) -> None:
+    as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
+    app.segmented_control(key="queue_focus").set_value("duplicates").run()
+    twins = [d.value for d in app.dataframe if list(d.value.columns)[:2] == ["", "This passport"]]
+    assert len(twins) >= int({m.label: m.value for m in app.metric}["Possible duplicates"])
+    table = twins[0]
+    assert len(table.columns) == 3  # the label, this passport, its twin (named by its id)
+    assert {"Title", "Summary", "Funding ask", "Owner", "Website"} <= set(table[""])
+
+
 def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_app_env: Path) -> None:
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
     radio = next(r for r in app.radio if r.key and r.key.startswith("decision_"))

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from hub import reads
-from hub.curation import WorkflowError, allowed_moves
+from hub.curation import Similar, WorkflowError, allowed_moves
 from hub.duplicates import describe
 from hub.i18n import t
 from hub.importing import ImportFileError, Kind
 from hub.schemas import UNKNOWN, InvalidInput
 from hub.services import Forbidden, StaleEdit
-from hub.ui.components import notify, show_field_errors, show_needs, show_warnings
+from hub.ui.components import (
+    criteria_list,
+    details_markdown,
+    notify,
+    passport_details,
+    show_field_errors,
+    show_needs,
+    show_warnings,
+)
 from hub.ui.resources import get_hub, get_services, last_refresh_reports, matcher
 from hub.ui.safe import plain
 from hub.ui.session import require_role
@@ -37,6 +46,71 @@ tab_queue, tab_import, tab_edit, tab_index, tab_audit = st.tabs(
     ]
 )
 
+now = datetime.now(UTC)
+SORTS = {  # how the queue can be ordered: key -> sort key of an item
+    "oldest": lambda item: (
+        item.passport.submitted_at is None,
+        item.passport.submitted_at or 0,
+        item.project_id,
+    ),
+    "newest": lambda item: (
+        item.passport.submitted_at is None,
+        -(item.passport.submitted_at or now).timestamp(),
+    ),
+    "least_complete": lambda item: (item.completeness, item.project_id),
+    "largest_ask": lambda item: (-(item.passport.ask_usd or 0), item.project_id),
+    "title": lambda item: (item.title.casefold(), item.project_id),
+}
+
+
+def submitted_text(when: datetime | None) -> str:
+    if when is None:
+        return t("queue.submitted_unknown")
+    days = (now - when.replace(tzinfo=when.tzinfo or UTC)).days
+    return t(
+        "queue.submitted",
+        day=when.strftime("%d %b %Y"),
+        ago=t("queue.days_ago", n=days) if days else t("queue.today"),
+    )
+
+
+def overview(items: list) -> pd.DataFrame:
+    """The queue as a table whose columns sort with a click."""
+    return pd.DataFrame(
+        [
+            {
+                t("table.id"): item.external_id,
+                t("table.title"): item.title,
+                t("field.owner_name"): item.passport.owner_name or "",
+                t("queue.col_submitted"): item.passport.submitted_at,
+                t("table.ask_usd"): None if item.passport.ask_usd is None else round(item.passport.ask_usd),
+                t("queue.col_complete"): round(item.completeness * 100),
+                t("queue.col_criteria"): f"{sum(c.passed for c in item.criteria)}/{len(item.criteria)}",
+                t("queue.col_duplicate"): item.possible_duplicate,
+                t("table.status"): t(f"status.{item.status}"),
+            }
+            for item in items
+        ]
+    )
+
+
+def side_by_side(item, twin: Similar) -> pd.DataFrame:
+    """The passport and its probable twin, fact by fact (text cells: never rendered as markup)."""
+    mine, theirs = item.passport, twin.passport
+    rows = {
+        t("field.title"): (mine.title, theirs.title),
+        t("field.summary"): (mine.summary or "", theirs.summary or ""),
+    }
+    for (label, value), other in zip(
+        passport_details(mine, reference).items(), passport_details(theirs, reference).values(), strict=True
+    ):
+        rows[label] = (value, other)
+    rows[t("table.status")] = (t(f"status.{mine.status}"), t(f"status.{theirs.status}"))
+    return pd.DataFrame(
+        [{"": label, t("queue.this_passport"): a, f"{twin.external_id}": b} for label, (a, b) in rows.items()]
+    )
+
+
 with tab_queue:
     queue = reads.review_queue(hub, actor, matcher())
     duplicates_n = sum(item.possible_duplicate for item in queue)
@@ -52,13 +126,40 @@ with tab_queue:
         default="all",
         key="queue_focus",
     )
-    shown = [
-        item
-        for item in queue
-        if focus in (None, "all")
-        or (focus == "duplicates" and item.possible_duplicate)
-        or (focus == "aifc" and item.aifc_to_verify)
-    ]
+    search_column, sort_column = st.columns([2, 1])
+    words = search_column.text_input(
+        t("queue.search"), placeholder=t("queue.search_placeholder"), key="queue_search"
+    )
+    order = sort_column.selectbox(
+        t("queue.sort"), list(SORTS), format_func=lambda o: t(f"queue.sort_{o}"), key="queue_sort"
+    )
+    shown = sorted(
+        (
+            item
+            for item in queue
+            if (
+                focus in (None, "all")
+                or (focus == "duplicates" and item.possible_duplicate)
+                or (focus == "aifc" and item.aifc_to_verify)
+            )
+            and item.matches(words)
+        ),
+        key=SORTS[order],
+    )
+    if shown:
+        with st.expander(t("queue.overview", n=len(shown))):
+            st.dataframe(
+                overview(shown),
+                hide_index=True,
+                key="queue_overview",
+                column_config={
+                    t("queue.col_submitted"): st.column_config.DatetimeColumn(format="D MMM YYYY"),
+                    t("queue.col_complete"): st.column_config.ProgressColumn(
+                        format="%d%%", min_value=0, max_value=100
+                    ),
+                    t("table.ask_usd"): st.column_config.NumberColumn(format="compact"),
+                },
+            )
     pages = max(1, -(-len(shown) // QUEUE_PAGE))
     cards = st.container()  # above the page picker, which needs to run first
     number = 1
@@ -69,16 +170,34 @@ with tab_queue:
     first = (number - 1) * QUEUE_PAGE
     page = shown[first : first + QUEUE_PAGE]
     if page:
-        cards.caption(t("queue.count", shown=len(shown), start=first + 1, end=first + len(page)))
+        cards.caption(
+            t(
+                "queue.count",
+                shown=len(shown),
+                start=first + 1,
+                end=first + len(page),
+                order=t(f"queue.sort_{order}"),
+            )
+        )
     else:
-        cards.info(t("queue.empty"))
+        cards.info(t("queue.no_match" if words.strip() else "queue.empty"))
     for item in page:
         project_id = item.project_id
         with cards.container(border=True):
             st.markdown(f"**{plain(item.title)}** · {plain(item.external_id)} · {t('status.' + item.status)}")
-            st.progress(item.completeness, text=t("queue.completeness", pct=f"{item.completeness:.0%}"))
-            if item.missing:
-                st.caption(plain(t("submit.missing", parts=", ".join(item.missing))))
+            st.caption(plain(submitted_text(item.passport.submitted_at)))
+            content, verdicts = st.columns([3, 2])
+            with content:
+                st.markdown(plain(item.passport.summary or t("queue.no_summary")))
+                st.markdown(details_markdown(passport_details(item.passport, reference)))
+                with st.expander(t("queue.full_description")):
+                    st.markdown(plain(item.passport.description or t("queue.no_description")))
+            with verdicts:
+                st.markdown(f"**{t('queue.criteria')}**")
+                criteria_list(item.criteria)
+                st.progress(item.completeness, text=t("queue.completeness", pct=f"{item.completeness:.0%}"))
+                if item.missing:
+                    st.caption(plain(t("submit.missing", parts=", ".join(item.missing))))
             show_warnings(item.warnings)
             for other in item.similar:
                 if other.duplicate:
@@ -93,6 +212,10 @@ with tab_queue:
                             )
                         )
                     )
+                    if other.passport is not None:
+                        st.dataframe(
+                            side_by_side(item, other), hide_index=True, key=f"twin_{project_id}_{other.id}"
+                        )
             closest = [f"{m.label} ({m.similarity:.2f})" for m in item.similar if not m.duplicate]
             if closest:
                 st.caption(plain(t("queue.closest", titles="; ".join(closest))))
@@ -115,6 +238,7 @@ with tab_queue:
                     allowed_moves(item.status, actor.role),
                     format_func=lambda s: t(f"status.{s}"),
                     horizontal=True,
+                    index=None,  # no default: a stray click on Apply must not publish anything
                     key=f"decision_{project_id}",
                 )
                 reason = st.selectbox(
@@ -125,13 +249,16 @@ with tab_queue:
                 )
                 note = st.text_area(t("queue.note"), key=f"note_{project_id}")
                 if st.form_submit_button(t("queue.apply")):
-                    try:
-                        services.review(actor, project_id, decision, reason=reason, note=note)
-                    except (WorkflowError, Forbidden) as error:
-                        st.error(plain(error))
+                    if decision is None:
+                        st.error(t("queue.choose_decision"))
                     else:
-                        notify(t("queue.done", title=item.title, status=t(f"status.{decision}")))
-                        st.rerun()
+                        try:
+                            services.review(actor, project_id, decision, reason=reason, note=note)
+                        except (WorkflowError, Forbidden) as error:
+                            st.error(plain(error))
+                        else:
+                            notify(t("queue.done", title=item.title, status=t(f"status.{decision}")))
+                            st.rerun()
 
 with tab_import:
     kind = st.radio(
