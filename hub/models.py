@@ -175,6 +175,8 @@ class Account(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # An investor's last visit to their matches: projects published since then are "new".
+    matches_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     investor: Mapped[Investor | None] = relationship(back_populates="accounts")
     projects: Mapped[list[Project]] = relationship(back_populates="owner_account")

@@ -499,6 +499,10 @@ def stored_external_ids(session: Session, kind: str) -> set[str]:
 # --- accounts and audit --------------------------------------------------------------------------
 
 
+def find_account(session: Session, account_id: int) -> Account | None:
+    return session.get(Account, account_id)
+
+
 def account_by_email(session: Session, email: str) -> Account | None:
     if PREFETCHED_ACCOUNTS in session.info:
         return session.info[PREFETCHED_ACCOUNTS].get(email)

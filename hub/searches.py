@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from hub import repository
 from hub.catalog import ProjectFacts
-from hub.matching import Matcher, ProjectFilters
+from hub.matching import Match, Matcher, ProjectFilters
 from hub.models import SavedSearch, utcnow
 from hub.schemas import FieldError, InvalidInput
 
@@ -65,3 +66,13 @@ def new_since_last_visit(matcher: Matcher, search: SavedSearch) -> list[ProjectF
 def mark_seen(search: SavedSearch) -> None:
     """This visit showed the search's results: they are no longer new."""
     search.last_seen_at = utcnow()
+
+
+def new_matches(matcher: Matcher, investor_id: int, since: datetime | None) -> list[Match]:
+    """Projects published after ``since`` that fit the investor's mandate (every hard
+    constraint passed), best first, however far down the ranking they sit."""
+    if since is None:
+        return []
+    fresh = [facts.id for facts in matcher.projects.facts if facts.published_at > since]
+    found = [matcher.explain_pair(investor_id, project_id) for project_id in fresh]
+    return sorted((m for m in found if m.passed), key=lambda m: -m.score)

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from hub.importing import ImportReport, Kind
 from hub.importing import export_file as _export_file
 from hub.importing import import_file as _import_file
 from hub.matching import ProjectFilters
-from hub.models import Project
+from hub.models import Project, utcnow
 from hub.passport import plausibility
 from hub.schemas import FieldError, InvalidInput, missing_for_submission, validate_investor, validate_project
 from hub.vocab import Role, Status
@@ -391,6 +392,17 @@ class Services:
             search = repository.find_saved_search(session, search_id)
             _require(search is not None and search.account_id == actor.account_id, "not_your_search")
             searches.mark_seen(search)
+
+    def visit_matches(self, actor: Actor) -> datetime | None:
+        """An investor opens their matches: returns when they last did (what was published since
+        is new to them; None on a first visit) and records this visit."""
+        _require(actor.role == Role.INVESTOR and actor.account_id is not None, "investors_only")
+        with self._transaction() as session:
+            account = repository.find_account(session, actor.account_id)
+            _require(account is not None, "investors_only")
+            previous = account.matches_seen_at
+            account.matches_seen_at = utcnow()
+            return previous
 
     # --- staff ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from hub.i18n import t, usd
 from hub.insights import Exposure, GapCell, RegionPoint
-from hub.matching import Match
+from hub.matching import FACTORS, Match
 
 MAP_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
 COLOURS = {
@@ -25,6 +25,15 @@ COLOURS = {
     "RU": "#6b7a8f",
 }
 _MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+# one colour per factor across the whole app (Okabe-Ito and Tableau tones, told apart by most
+# colour-blind readers), so "region fit" is the same colour in every card
+FACTOR_COLOURS = dict(
+    zip(
+        FACTORS,
+        ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7f7f7f", "#8c564b"),
+        strict=True,
+    )
+)
 
 
 def horizontal_bars(rows: Sequence[tuple[str, float]], value_label: str) -> go.Figure:
@@ -37,25 +46,59 @@ def horizontal_bars(rows: Sequence[tuple[str, float]], value_label: str) -> go.F
 
 
 def factor_bars(match: Match, language: str = "en") -> go.Figure:
-    """A match's score as one stacked bar, one segment per factor's contribution."""
-    labels = {name: t(f"factor.{name}", language) for name in match.factors}
+    """A match's score as one stacked bar, one segment per factor's contribution, in the fixed
+    order and colours of ``factor_legend`` (which the page shows once, instead of a legend per card)."""
     figure = go.Figure()
-    for name, value in sorted(match.factors.items(), key=lambda item: -item[1]):
+    for name in FACTORS:
+        value = match.factors.get(name, 0.0)
         if value > 0:
+            label = t(f"factor.{name}", language)
             figure.add_bar(
                 x=[value],
                 y=[""],
                 orientation="h",
-                name=labels.get(name, name),
-                hovertemplate=f"{labels.get(name, name)}: %{{x:.3f}}<extra></extra>",
+                name=label,
+                marker_color=FACTOR_COLOURS[name],
+                hovertemplate=f"{label}: %{{x:.3f}}<extra></extra>",
             )
     figure.update_layout(
         barmode="stack",
-        height=120,
+        height=70,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        xaxis={"range": [0, 1], "title": None},
-        legend={"orientation": "h", "y": -0.6, "font": {"size": 10}},
-        showlegend=True,
+        xaxis={"range": [0, 1], "title": None, "fixedrange": True},
+        yaxis={"fixedrange": True},
+        showlegend=False,
+    )
+    return figure
+
+
+def factor_legend(language: str = "en") -> go.Figure:
+    """The factors' colours, once per page: a row of labelled swatches."""
+    figure = go.Figure()
+    for name in FACTORS:
+        figure.add_bar(  # an empty bar: only its legend entry shows
+            x=[0],
+            y=[""],
+            orientation="h",
+            name=t(f"factor.{name}", language),
+            marker_color=FACTOR_COLOURS[name],
+            showlegend=True,
+            hoverinfo="skip",
+        )
+    figure.update_layout(
+        height=60,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        legend={
+            "orientation": "h",
+            "y": 0.5,
+            "yanchor": "middle",
+            "font": {"size": 11},
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        plot_bgcolor="rgba(0,0,0,0)",
     )
     return figure
 

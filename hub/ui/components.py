@@ -15,7 +15,7 @@ from hub.importing import csv_bytes, excel_bytes
 from hub.matching import Match, ProjectFilters
 from hub.passport import Criterion
 from hub.reference import Reference
-from hub.schemas import FieldError, InvalidInput
+from hub.schemas import FieldError, InvalidInput, ProjectIn
 from hub.services import Forbidden, Services
 from hub.ui.charts import factor_bars
 from hub.ui.safe import plain
@@ -174,11 +174,20 @@ def facts_line(facts: ProjectFacts, reference: Reference) -> str:
 
 
 def match_card(
-    match: Match, facts: ProjectFacts | None, reference: Reference, *, rank: int, key: str = "card"
+    match: Match,
+    facts: ProjectFacts | None,
+    reference: Reference,
+    *,
+    rank: int,
+    key: str = "card",
+    new: bool = False,
 ) -> None:
-    """A ranked match: title, facts, score, factor bar, explanation and evidence.
+    """A match: title (numbered by its ``rank``; 0 for none), facts, score, factor bar,
+    explanation and evidence; ``new`` badges a project published since the reader's last visit.
 
     ``key`` tells cards of the same match apart when one run draws it twice (e.g. in two tabs)."""
+    if new:
+        st.badge(t("matches.new"), color="green")
     st.markdown(f"**{rank}\\. {plain(match.label)}**" if rank else f"**{plain(match.label)}**")
     if facts is not None:
         st.caption(plain(facts_line(facts, reference)))
@@ -321,3 +330,53 @@ def criteria_list(criteria: Sequence[Criterion]) -> None:
         mark = "✅" if criterion.passed else "❌"
         message = criterion.message[:1].upper() + criterion.message[1:]
         st.markdown(f"{mark} **{t('criterion.' + criterion.name)}** — {plain(message)}")
+
+
+def recap(draft: ProjectIn, reference: Reference) -> tuple[dict[str, str], dict[str, str]]:
+    """A whole passport before it is submitted, as two columns of label -> value: where and
+    what it is, then its money and who to contact."""
+    unknown = set(draft.unknown)
+    region = reference.regions.get(draft.region or "")
+    country = reference.countries.get(draft.country or "")
+    place = ", ".join(
+        p for p in (draft.city, region.name() if region else None, country.name() if country else None) if p
+    )
+    ask_usd = (
+        float(reference.fx.to_usd(draft.funding_ask, draft.currency or "USD"))
+        if draft.funding_ask is not None
+        else None
+    )
+    what = {
+        t("project.location"): place or "—",
+        t("field.sectors"): ", ".join(
+            reference.sectors[s].name() for s in draft.sectors if s in reference.sectors
+        )
+        or "—",
+        t("field.sdgs"): ", ".join(
+            f"{n}. {reference.sdgs[n].name()}" for n in draft.sdgs if n in reference.sdgs
+        )
+        or "—",
+        t("field.stage"): t("card.unknown")
+        if "stage" in unknown
+        else t(f"stage.{draft.stage}")
+        if draft.stage
+        else "—",
+        t("field.instruments"): t("card.unknown")
+        if "instruments" in unknown
+        else ", ".join(t(f"instrument.{i}") for i in draft.instruments) or "—",
+        t("field.language"): t(f"language.{draft.language}") if draft.language else "—",
+    }
+    money_and_contact = {
+        t("field.funding_ask"): ask_text(
+            draft.funding_ask, draft.currency, ask_usd, "funding_ask" in unknown
+        ),
+        t("field.total_cost"): money(draft.total_cost, draft.currency or "USD")
+        if draft.total_cost is not None
+        else "—",
+        t("field.aifc_link"): t(f"aifc.{draft.aifc_link}")
+        + (f" ({draft.aifc_reference})" if draft.aifc_reference else ""),
+        t("project.owner"): draft.owner_name or "—",
+        t("field.owner_email"): " · ".join(p for p in (draft.owner_email, draft.owner_phone) if p) or "—",
+        t("field.website"): draft.website or "—",
+    }
+    return what, money_and_contact

@@ -245,6 +245,14 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     next(b for b in app.button if b.key == "p_next").click().run()
     assert "Admission criteria" in [shown(s.value) for s in app.subheader]
     assert any("Investors likely to be interested" in shown(s.value) for s in app.subheader)
+    # the recap of the whole passport, before submitting it
+    assert "Your passport as reviewers and investors will read it" in [shown(s.value) for s in app.subheader]
+    recap = _texts(app)
+    assert "Osh" in recap and "USD 800 k" in recap and "USD 1.2 M" in recap and "Equity, Debt" in recap
+    # the criteria are a checklist, each starting with a capital letter, not five green boxes
+    assert not app.success and sum(shown(m.value).startswith("✅ **") for m in app.markdown) == 5
+    # one row of actions
+    assert {"p_back", "p_save_draft", "p_submit", "new_passport"} <= {b.key for b in app.button}
     next(b for b in app.button if b.key == "p_submit").click().run()
     assert not app.exception
     rows = _query(
@@ -253,6 +261,27 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
         "Solar pumps for farms in Osh Region",
     )
     assert rows == [("submitted", "KG")]
+    # a confirmation unlike the criteria, with where to go next, and no form behind it
+    assert [shown(s.value) for s in app.subheader] == ["✅ Submitted for review"]
+    assert {b.key for b in app.button} >= {"p_to_proposals", "p_after_new"} and "p_submit" not in {
+        b.key for b in app.button
+    }
+    app.button(key="p_after_new").click().run()  # the confirmation gives way to an empty form
+    assert not app.exception and app.text_input(key="p_title").value == ""
+
+
+def test_profile_edits_left_unsaved_survive_a_role_switch_and_say_so(app: AppTest) -> None:
+    app.switch_page(f"{PAGES}/investor_profile.py").run()
+    thesis = next(a for a in app.text_area if a.key and a.key.endswith("_thesis"))
+    key = thesis.key
+    thesis.input("A sharper thesis I have not saved yet: district heating and grid batteries.").run()
+    as_role(app, "project_owner")
+    as_role(app, "investor")  # back on the profile page
+    assert app.text_area(key=key).value.startswith("A sharper thesis I have not saved yet")
+    assert any("not saved yet" in shown(i.value) for i in app.info)
+    app.button(key=key.removesuffix("_thesis") + "_discard").click().run()
+    thesis = next(a for a in app.text_area if a.key and a.key.endswith("_thesis"))
+    assert not thesis.value.startswith("A sharper thesis") and not app.info
 
 
 def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(
@@ -450,7 +479,7 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     chooser.select_index(chooser.options.index(owner_name)).run()
     app.switch_page(f"{PAGES}/owner_proposals.py").run()
     assert any(
-        shown(c.value).startswith("Published since") for c in app.caption
+        shown(c.value).startswith("Published · last changed") for c in app.caption
     )  # status, date and what comes next
     assert any("active investors' mandates fit this project" in shown(m.value) for m in app.markdown)
     accept = [b for b in app.button if b.key and b.key.startswith("accept_")]
@@ -562,3 +591,95 @@ def test_staff_see_the_drafts_to_complete_with_what_each_still_needs(
     needs = dict(zip(table["ID"], table["Still needs"], strict=True))
     assert "Summary" not in needs["DIR-1"] and "Description" in needs["DIR-1"]  # its summary is 20 long
     assert needs["DIR-2"].startswith("Summary, Description")
+
+
+def _cards(app: AppTest) -> list[int]:
+    """The projects of the match cards on the page, in order (each card has an open button)."""
+    return [
+        int(b.key.removeprefix("open_match_"))
+        for b in app.button
+        if b.key and b.key.startswith("open_match_")
+    ]
+
+
+def _figures(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def test_each_factor_has_one_colour_on_every_card_and_the_page_one_legend(app: AppTest) -> None:
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    figures = _figures(app)
+    legends = [f for f in figures if f["layout"].get("showlegend") is not False]
+    cards = [f for f in figures if f["layout"].get("showlegend") is False]
+    assert len(legends) == 1 and len(cards) >= 2
+    colours: dict[str, set[str]] = {}
+    for figure in [*legends, *cards]:
+        for bar in figure["data"]:
+            colours.setdefault(bar["name"], set()).add(bar["marker"]["color"])
+    assert all(len(found) == 1 for found in colours.values()), colours
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # and no two share one
+
+
+def test_a_card_shows_its_interest_state_and_offers_only_the_next_moves(
+    app: AppTest, seeded_app_env: Path
+) -> None:
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    project_id = _cards(app)[0]
+    app.button(key=f"shortlist_{project_id}").click().run()
+    assert not app.exception and not app.error
+    keys = {b.key for b in app.button}
+    assert f"shortlist_{project_id}" not in keys and f"move_interested_{project_id}" in keys
+    assert any(shown(c.value) == "Your interest: Watching (shortlisted)" for c in app.caption)
+    app.button(key=f"move_interested_{project_id}").click().run()
+    keys = {b.key for b in app.button}
+    assert f"move_interested_{project_id}" not in keys and f"move_in_discussion_{project_id}" in keys
+    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [
+        ("interested",)
+    ]
+
+
+def test_a_fitting_project_published_since_the_last_visit_is_marked_new_however_low_it_ranks(
+    app: AppTest, seeded_app_env: Path, make_app: Callable[[], AppTest]
+) -> None:
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    chooser = app.selectbox(key="actor_account_investor")
+    for name in chooser.options:  # an investor with more than ten fitting projects
+        app.selectbox(key="actor_account_investor").set_value(name).run()
+        passing = next(c for c in app.caption if "pass your mandate" in shown(c.value))
+        if int(shown(passing.value).split()[0]) > 15:
+            break
+    app.slider(key="matches_top").set_value(50).run()
+    app.pagination(key="matches_page").set_value(2).run()
+    low = _cards(app)[4]  # the 15th match: below the default top 10
+    account = app.session_state["matches_since_account"]
+    with sqlite3.connect(seeded_app_env / "hub.db") as db:
+        db.execute("update projects set published_at = '2026-01-01 00:00:00.000000'")
+        db.execute("update projects set published_at = '2026-11-01 00:00:00.000000' where id = ?", (low,))
+        db.execute(
+            "update accounts set matches_seen_at = '2026-06-01 00:00:00.000000' where id = ?", (account,)
+        )
+    st.cache_resource.clear()  # a new server process: the catalogs read the new dates
+    again = make_app().run()
+    again.selectbox(key="actor_account_investor").set_value(name).run()
+    again.switch_page(f"{PAGES}/investor_matches.py").run()
+    assert not again.exception
+    toggle = again.toggle(key="matches_only_new")
+    assert toggle.label == "Only new since your last visit (1)"
+    toggle.set_value(True).run()
+    assert _cards(again) == [low]
+    assert [b.value for b in again.get("badge")] or any(
+        "New since your last visit" in str(e.proto) for e in again.get("markdown")
+    )
+    # this visit was recorded: the next session starts from it
+    stamp = _query(seeded_app_env, "select matches_seen_at from accounts where id = ?", account)[0][0]
+    assert stamp > "2026-11-01"
+
+
+def test_the_project_page_says_the_verdict_first_and_numbers_no_single_card(app: AppTest) -> None:
+    app.switch_page(f"{PAGES}/investor_matches.py").run()
+    project_id = _cards(app)[0]
+    app.session_state["project_id"] = project_id
+    app.switch_page(f"{PAGES}/project.py").run()
+    assert [shown(s.value) for s in app.success][:1] == ["Fits your mandate"]
+    assert not any(re.match(r"\*\*\d+\\?\. ", m.value) for m in app.markdown)
+    assert not any(m.label == "Owner" for m in app.metric)  # the owner is text that wraps, not a metric

@@ -10,8 +10,9 @@ from hub.curation import WorkflowError
 from hub.i18n import t
 from hub.interest import next_stages
 from hub.schemas import InvalidInput
-from hub.searches import new_since_last_visit
+from hub.searches import new_matches, new_since_last_visit
 from hub.services import Forbidden
+from hub.ui.charts import factor_legend
 from hub.ui.components import (
     download_buttons,
     facts_line,
@@ -19,6 +20,7 @@ from hub.ui.components import (
     filters_summary,
     interest_form,
     match_card,
+    notify,
     show_field_errors,
 )
 from hub.ui.resources import get_hub, get_services, matcher
@@ -26,6 +28,7 @@ from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import Role
 
+SINCE, SINCE_FOR = "matches_since", "matches_since_account"
 hub = get_hub()
 services = get_services()
 reference = hub.reference
@@ -38,6 +41,14 @@ if matcher().investors.position(actor.investor_id) is None:
     st.warning(t("matches.inactive"))
     st.stop()
 projects = matcher().projects
+CARDS_PAGE = 10  # match cards drawn per page: one click redraws ten charts, not fifty
+if st.session_state.get(SINCE_FOR) != actor.account_id:  # this session's first visit to the page
+    # what was published after the previous visit stays "new" for the whole of this session
+    st.session_state[SINCE] = services.visit_matches(actor)
+    st.session_state[SINCE_FOR] = actor.account_id
+new = new_matches(matcher(), actor.investor_id, st.session_state[SINCE])
+new_ids = {m.id for m in new}
+interests = {i.project_id: i for i in reads.my_interests(hub, actor)}
 st.title(t("matches.title"))
 st.caption(plain(actor.display_name))
 
@@ -52,20 +63,66 @@ tab_matches, tab_interests, tab_why, tab_saved = st.tabs(
     [t("matches.tab_matches"), t("matches.tab_interests"), t("matches.tab_why"), t("matches.tab_saved")]
 )
 
+
+def card_actions(match_id: int, label: str) -> None:
+    """The card's interest state and only the moves allowed from it, plus opening the project."""
+    mine = interests.get(match_id)
+    if mine is not None:
+        state = t(f"interest.{mine.stage}") + (f" · {t('matches.introduced')}" if mine.contacts else "")
+        st.caption(plain(t("interest.now", stage=state)))
+    moves = (
+        ["watching", "interested"]
+        if mine is None
+        else [s for s in next_stages(mine.stage) if s != "declined"]
+    )
+    columns = st.columns(len(moves) + 1)
+    for column, move in zip(columns, moves, strict=False):
+        key = f"shortlist_{match_id}" if move == "watching" else f"move_{move}_{match_id}"
+        if column.button(t(f"matches.move_{move}"), key=key):
+            try:
+                services.express_interest(actor, match_id, move)
+            except (WorkflowError, Forbidden) as error:
+                st.error(plain(error))
+            else:
+                notify(t("matches.moved", title=label, stage=t(f"interest.{move}")))
+                st.rerun()
+    if columns[-1].button(t("matches.open"), key=f"open_match_{match_id}"):
+        st.session_state["project_id"] = match_id
+        st.switch_page("hub/ui/pages/project.py")
+
+
 with tab_matches:
-    for rank, match in enumerate(result.items, start=1):
-        with st.container(border=True):
-            match_card(match, projects.facts[projects.position(match.id)], reference, rank=rank)
-            left, right = st.columns(2)
-            if left.button(t("matches.shortlist"), key=f"shortlist_{match.id}"):
-                try:
-                    services.express_interest(actor, match.id, "watching")
-                    st.toast(plain(t("matches.shortlisted", title=match.label)))
-                except (WorkflowError, Forbidden) as error:
-                    st.error(plain(error))
-            if right.button(t("matches.open"), key=f"open_match_{match.id}"):
-                st.session_state["project_id"] = match.id
-                st.switch_page("hub/ui/pages/project.py")
+    st.plotly_chart(
+        factor_legend(), key="factor_legend", config={"displayModeBar": False, "staticPlot": True}
+    )
+    only_new = st.toggle(
+        t("matches.only_new", n=len(new)),
+        key="matches_only_new",
+        disabled=not new,
+        help=t("matches.new_help"),
+    )
+    shown_matches = new if only_new and new else result.items
+    ranks = {m.id: n for n, m in enumerate(result.items, start=1)}
+    pages = max(1, -(-len(shown_matches) // CARDS_PAGE))
+    cards = st.container()
+    number = 1
+    if pages > 1:
+        if st.session_state.get("matches_page", 1) > pages:
+            st.session_state["matches_page"] = pages
+        number = st.pagination(pages, key="matches_page")
+    first = (number - 1) * CARDS_PAGE
+    if only_new and new:
+        cards.caption(t("matches.new_count", n=len(new)))
+    for match in shown_matches[first : first + CARDS_PAGE]:
+        with cards.container(border=True):
+            match_card(
+                match,
+                projects.facts[projects.position(match.id)],
+                reference,
+                rank=ranks.get(match.id, 0),
+                new=match.id in new_ids,
+            )
+            card_actions(match.id, match.label)
     if result.items:
         table = pd.DataFrame(
             [
@@ -92,10 +149,17 @@ with tab_interests:
     for interest_id, project_id, title, stage, reason, introduction in interests:
         with st.container(border=True):
             why = f" ({t(f'decline.{reason}')})" if reason else ""
-            st.markdown(f"**{plain(title)}** — {plain(t(f'interest.{stage}') + why)}")
+            introduced = f" · {t('matches.introduced')}" if introduction is not None else ""
+            st.markdown(f"**{plain(title)}** — {plain(t(f'interest.{stage}') + why + introduced)}")
             if introduction is not None:  # the owner accepted: the project's contact is shared
-                who = introduction.project_contact_name or ""
-                st.success(plain(t("interests.contacts", who=who, email=introduction.project_contact_email)))
+                who, email = introduction.project_contact_name, introduction.project_contact_email
+                st.success(
+                    plain(
+                        t("interests.contacts", who=who, email=email)
+                        if who
+                        else t("interests.contacts_team", title=title, email=email)
+                    )
+                )
             options = next_stages(stage)
             if not options:
                 continue

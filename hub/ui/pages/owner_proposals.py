@@ -42,7 +42,7 @@ for project in proposals:
             st.markdown(t("proposals.fitting", n=matcher().count_investors_for(project.id)))
         for decision, reason, note in project.reviews:
             why = f" — {t('reason.' + reason)}" if reason else ""
-            st.info(plain(f"{t('review.' + decision)}{why}: {note or ''}"))
+            st.info(plain(f"{t('review.' + decision)}{why}" + (f": {note}" if note else "")))
         left, middle, right = st.columns(3)
         if project.status == Status.PUBLISHED and middle.button(
             t("proposals.open"), key=f"open_{project.id}"

@@ -14,7 +14,15 @@ from hub.indexing import passport_text
 from hub.passport import completeness, eligibility, plausibility
 from hub.schemas import UNKNOWN, InvalidInput, ProjectIn, validate_project
 from hub.services import Forbidden, StaleEdit
-from hub.ui.components import show_field_errors, show_needs, show_warnings, start_passport
+from hub.ui.components import (
+    criteria_list,
+    details_markdown,
+    recap,
+    show_field_errors,
+    show_needs,
+    show_warnings,
+    start_passport,
+)
 from hub.ui.resources import get_hub, get_services, get_suggester, matcher
 from hub.ui.safe import plain
 from hub.ui.session import require_role
@@ -48,6 +56,7 @@ FIELDS = {
     "review": (),
 }
 
+SUBMITTED = "passport_submitted"  # the id of the passport just submitted: the confirmation shows
 hub = get_hub()
 services = get_services()
 reference = hub.reference
@@ -74,6 +83,21 @@ step = st.session_state.setdefault("passport_step", 0)
 errors: dict[str, str] = st.session_state.get("passport_errors", {})
 
 st.title(t("submit.title"))
+if st.session_state.get(SUBMITTED):
+    with st.container(border=True):
+        st.subheader(t("submit.confirmed_title"))
+        st.write(
+            plain(t("submit.confirmed", id=st.session_state[SUBMITTED], title=passport.get("title") or ""))
+        )
+        mine, another = st.columns(2)
+        if mine.button(t("submit.to_proposals"), type="primary", key="p_to_proposals"):
+            st.session_state.pop(SUBMITTED)
+            st.switch_page("hub/ui/pages/owner_proposals.py")
+        if another.button(t("submit.new"), key="p_after_new"):
+            st.session_state.pop(SUBMITTED)
+            start_passport(actor.account_id)
+            st.rerun()
+    st.stop()
 st.progress(
     (step + 1) / len(STEPS),
     text=t("submit.step", n=step + 1, total=len(STEPS), name=t(f"submit.{STEPS[step]}")),
@@ -124,9 +148,11 @@ def store(submit: bool) -> None:
         st.error(plain(error))
     else:
         passport.update(external_id=saved.external_id, status=saved.status, version=saved.version)
+        if submit:  # a confirmation unlike the criteria above it, with where to go next
+            st.session_state[SUBMITTED] = saved.external_id
+            st.rerun()
         st.success(plain(t("submit.saved_as", id=saved.external_id, status=t(f"status.{saved.status}"))))
-        if not submit:
-            show_needs(saved.needs)
+        show_needs(saved.needs)
 
 
 name = STEPS[step]
@@ -307,14 +333,23 @@ else:
         for field, message in errors.items():
             st.markdown(f"- **{plain(t('field.' + field))}**: {plain(message)}")
     warn_about(draft)
+    if draft is not None:
+        st.subheader(t("submit.recap"))
+        with st.container(border=True):
+            st.markdown(f"**{plain(draft.title)}**")
+            st.markdown(plain(draft.summary or t("queue.no_summary")))
+            left, right = st.columns(2)
+            left.markdown(details_markdown(recap(draft, reference)[0]))
+            right.markdown(details_markdown(recap(draft, reference)[1]))
+            with st.expander(t("queue.full_description")):
+                st.markdown(plain(draft.description or t("queue.no_description")))
     if valid is not None:
         score, missing = completeness(valid)
         st.progress(score, text=t("submit.completeness", pct=f"{score:.0%}"))
         if missing:
             st.caption(plain(t("submit.missing", parts=", ".join(missing))))
         st.subheader(t("submit.eligibility"))
-        for criterion in eligibility(valid, reference):
-            (st.success if criterion.passed else st.warning)(criterion.message)
+        criteria_list(eligibility(valid, reference))
         likely = matcher().likely_investors(
             passport_facts(valid, reference, published_at=datetime.now(UTC)), passport_text(valid), top=20
         )
@@ -322,17 +357,19 @@ else:
         types = Counter(t(f"investor_type.{facts.investor_type}") for facts, _ in likely)
         st.write(", ".join(f"{kind}: {n}" for kind, n in types.most_common()) or t("submit.no_investors"))
         st.caption(t("submit.names_later"))
-    if st.button(t("submit.submit"), type="primary", key="p_submit", disabled=valid is None):
-        store(submit=True)
 
-
-left, middle, right = st.columns([1, 3, 1])
-if middle.button(t("submit.save_draft"), key="p_save_draft", help=t("submit.save_draft_help")):
-    store(submit=False)
-if step > 0 and left.button(t("submit.back"), key="p_back"):
+# one row of actions: back, save as draft, next (or submit, on the last step), start afresh
+back, save, onward, fresh = st.columns(4)
+if step > 0 and back.button(t("submit.back"), key="p_back", use_container_width=True):
     st.session_state["passport_step"] = step - 1
     st.rerun()
-if step < len(STEPS) - 1 and right.button(t("submit.next"), type="primary", key="p_next"):
+if save.button(
+    t("submit.save_draft"), key="p_save_draft", help=t("submit.save_draft_help"), use_container_width=True
+):
+    store(submit=False)
+if step < len(STEPS) - 1 and onward.button(
+    t("submit.next"), type="primary", key="p_next", use_container_width=True
+):
     check()
     # only the steps seen so far report errors: the next step opens clean
     seen = {f for s in STEPS[: step + 1] for f in FIELDS[s]}
@@ -341,6 +378,10 @@ if step < len(STEPS) - 1 and right.button(t("submit.next"), type="primary", key=
     if not any(f in found for f in FIELDS[name]):
         st.session_state["passport_step"] = step + 1
     st.rerun()
-if st.button(t("submit.new"), key="new_passport"):
+if step == len(STEPS) - 1 and onward.button(
+    t("submit.submit"), type="primary", key="p_submit", disabled=valid is None, use_container_width=True
+):
+    store(submit=True)
+if fresh.button(t("submit.new"), key="new_passport", use_container_width=True):
     start_passport(actor.account_id)
     st.rerun()

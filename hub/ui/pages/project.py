@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hub import reads
-from hub.i18n import t, usd
+from hub.i18n import money, t, usd
 from hub.interest import next_stages
 from hub.ui.components import facts_line, interest_form, match_card
 from hub.ui.resources import get_hub, get_services, matcher
@@ -47,14 +47,15 @@ sdgs, owner_name, aifc_reference = details.sdgs, details.owner_name, details.aif
 st.title(plain(facts.title))
 st.caption(plain(facts_line(facts, reference)))
 st.markdown(plain(summary))
-left, middle, right = st.columns(3)
-if ask is None:
-    left.metric(t("project.ask"), t("card.unknown"))
-else:
-    left.metric(t("project.ask"), f"{ask:,.0f} {currency}", usd(facts.ask_usd), delta_color="off")
+left, middle, right = st.columns([1, 1, 2])
+left.metric(t("project.ask"), t("card.unknown") if ask is None else money(ask, currency))
 if total_cost is not None:
-    middle.metric(t("project.total_cost"), f"{total_cost:,.0f} {currency}")
-right.metric(t("project.owner"), owner_name)
+    middle.metric(t("project.total_cost"), money(total_cost, currency))
+with right:  # text, not a metric: a long organisation name wraps instead of being cut off
+    st.caption(t("project.owner"))
+    st.markdown(f"**{plain(owner_name or '—')}**")
+if ask is not None and currency != "USD":
+    st.caption(t("money.with_usd", amount=money(ask, currency), usd=usd(facts.ask_usd)))
 st.markdown(f"**{t('project.description')}**")
 st.markdown(plain(description))
 place = f"{city or ''} {reference.regions[facts.region].name()}, {reference.countries[facts.country].name()}"
@@ -77,7 +78,16 @@ if (
 ):
     st.subheader(t("project.for_you"))
     match = matcher().explain_pair(actor.investor_id, facts.id)
-    match_card(match, None, reference, rank=1)
+    failed = [c for c in match.constraints if not c.passed]
+    if failed:  # the verdict first, then why
+        st.error(t("project.verdict_outside", failed=", ".join(t(f"mandate.{c.name}") for c in failed)))
+    else:
+        st.success(t("project.verdict_fits"))
+    for constraint in match.constraints:
+        mark = "✅" if constraint.passed else "❌"
+        text = constraint.text.render()
+        st.markdown(f"{mark} {plain(text[:1].upper() + text[1:])}")
+    match_card(match, None, reference, rank=0)
     stage = reads.interest_stage(hub, actor, facts.id)
     options = next_stages(stage) if stage else ["watching", "interested", "declined"]
     st.caption(t("interest.now", stage=t(f"interest.{stage}") if stage else t("interest.none")))
