@@ -683,3 +683,14 @@ def test_the_project_page_says_the_verdict_first_and_numbers_no_single_card(app:
     assert [shown(s.value) for s in app.success][:1] == ["Fits your mandate"]
     assert not any(re.match(r"\*\*\d+\\?\. ", m.value) for m in app.markdown)
     assert not any(m.label == "Owner" for m in app.metric)  # the owner is text that wraps, not a metric
+
+
+def test_the_project_page_without_a_project_offers_recent_and_aifc_listings(app: AppTest) -> None:
+    app.switch_page(f"{PAGES}/project.py").run()
+    assert [shown(s.value) for s in app.subheader] == ["Recently published", "AIFC-linked listings"]
+    opens = [b for b in app.button if b.key and b.key.startswith("pick_")]
+    assert len(opens) == 12
+    project_id = int(opens[0].key.rsplit("_", 1)[1])
+    opens[0].click().run()
+    assert not app.exception and app.session_state["project_id"] == project_id
+    assert app.title[0].value != "HubMatch" and "Recently published" not in [s.value for s in app.subheader]

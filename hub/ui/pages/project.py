@@ -7,6 +7,7 @@ import streamlit as st
 from hub import reads
 from hub.i18n import money, t, usd
 from hub.interest import next_stages
+from hub.matching import ProjectFilters
 from hub.ui.components import facts_line, interest_form, match_card
 from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.safe import plain
@@ -31,7 +32,21 @@ project_id = st.selectbox(
     format_func=labels.get,
     placeholder=t("project.choose"),
 )
-if project_id is None:
+if project_id is None:  # a picker worth opening: the newest listings and the AIFC-linked ones
+    newest, linked = st.columns(2)
+    for column, heading, chosen in (
+        (newest, "project.recent", matcher().browse_projects(limit=6)),
+        (linked, "project.featured", matcher().browse_projects(ProjectFilters(aifc_only=True), limit=6)),
+    ):
+        with column:
+            st.subheader(t(heading))
+            for listed in chosen:
+                with st.container(border=True):
+                    st.markdown(f"**{plain(listed.title)}**")
+                    st.caption(plain(facts_line(listed, reference)))
+                    if st.button(t("project.open"), key=f"pick_{heading}_{listed.id}"):
+                        st.session_state["project_id"] = listed.id
+                        st.rerun()
     st.stop()
 facts = projects.facts[projects.position(project_id)]
 st.session_state["project_id"] = facts.id
