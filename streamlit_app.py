@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from hub.i18n import t
 from hub.ui.components import show_notices
-from hub.ui.resources import ensure_demo_data, get_engine, get_hub, get_services
+from hub.ui.resources import (
+    ensure_demo_data,
+    first_start,
+    get_engine,
+    get_hub,
+    get_services,
+    unseen_matches,
+)
 from hub.ui.safe import plain
 from hub.ui.session import SIGNED_IN, choose_actor
 from hub.vocab import Role
 
 PAGES = "hub/ui/pages"
+ICON = Path(__file__).parent / "static" / "icon.png"  # served by this server: no font fetched elsewhere
 
-st.set_page_config(page_title=t("app.title"), page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 hub = get_hub()
-ensure_demo_data(hub)
-get_engine(hub)  # first start: builds the search indexes with a progress bar
+with first_start() as screen:  # a full page while demo data and indexes are built, then cleared
+    ensure_demo_data(hub, screen)
+    get_engine(hub, screen)
 services = get_services()
 actor = choose_actor(hub, services)  # the signed-in account; in demo mode, the demo account acted as
 
+unseen = len(unseen_matches(actor)) if actor is not None and actor.role == Role.INVESTOR else 0
+matches_title = t("nav.matches_new", n=unseen) if unseen else t("nav.matches")
 public = [
     st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
     st.Page(f"{PAGES}/explore.py", title=t("nav.explore"), icon=":material/search:"),
@@ -29,7 +42,7 @@ public = [
 ]
 by_role = {
     Role.INVESTOR: [
-        st.Page(f"{PAGES}/investor_matches.py", title=t("nav.matches"), icon=":material/target:"),
+        st.Page(f"{PAGES}/investor_matches.py", title=matches_title, icon=":material/target:"),
         st.Page(f"{PAGES}/investor_profile.py", title=t("nav.profile"), icon=":material/tune:"),
     ],
     Role.PROJECT_OWNER: [

@@ -153,6 +153,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.insights": "Insights",
         "nav.project": "Project page",
         "nav.matches": "My matches",
+        "nav.matches_new": "My matches · {n} new",
         "nav.profile": "My profile",
         "nav.submit": "Submit a proposal",
         "nav.proposals": "My proposals",
@@ -444,7 +445,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "submit.next": "Next",
         "submit.new": "Start a new proposal",
         "submit.recap": "Your passport as reviewers and investors will read it",
-        "submit.confirmed_title": "✅ Submitted for review",
+        "submit.confirmed_title": "Submitted for review",
         "submit.confirmed": "{title} ({id}) is with the hub's staff now. They check it against the admission "
         "criteria, usually within a few working days; you will see their decision and any feedback under My "
         "proposals.",

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from hub.i18n import money, usd
 from hub.schemas import FieldError
 from hub.vocab import AifcLink, Stage
 
@@ -62,16 +63,16 @@ def plausibility(
             warnings.append(
                 FieldError(
                     "funding_ask",
-                    f"about USD {usd:,.0f} is far below what {stage_name} listing usually asks "
-                    f"(USD {low:,.0f} or more): check for missing zeros or the wrong currency",
+                    f"about {money(usd)} is far below what {stage_name} listing usually asks "
+                    f"({money(low)} or more): check for missing zeros or the wrong currency",
                 )
             )
         elif usd > high * PLAUSIBLE_FACTOR:
             warnings.append(
                 FieldError(
                     "funding_ask",
-                    f"about USD {usd:,.0f} is far above what {stage_name} listing usually asks "
-                    f"(up to USD {high:,.0f}): check for extra zeros, the wrong currency or the stage",
+                    f"about {money(usd)} is far above what {stage_name} listing usually asks "
+                    f"(up to {money(high)}): check for extra zeros, the wrong currency or the stage",
                 )
             )
     if (
@@ -164,8 +165,8 @@ def eligibility(project: ProjectIn, reference: Reference) -> list[Criterion]:
         size = Criterion(
             "size",
             inside,
-            f"ask of about USD {ask_usd:,.0f} is {'within' if inside else 'outside'} "
-            f"USD {MIN_ASK_USD:,.0f} – {MAX_ASK_USD:,.0f}",
+            f"ask of about {usd(ask_usd)} is {'within' if inside else 'outside'} "
+            f"{usd(MIN_ASK_USD)} – {usd(MAX_ASK_USD)}",
         )
     return [
         Criterion(

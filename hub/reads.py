@@ -166,6 +166,14 @@ def my_searches(hub: Hub, actor: Actor) -> list[SearchView]:
         ]
 
 
+def matches_seen_at(hub: Hub, actor: Actor) -> datetime | None:
+    """When the investor last opened their matches (None: never)."""
+    _investor(actor)
+    with hub.sessions() as session:
+        account = repository.find_account(session, actor.account_id) if actor.account_id else None
+        return account.matches_seen_at if account is not None else None
+
+
 def my_profile(hub: Hub, actor: Actor) -> dict[str, Any] | None:
     """The investor's organisation profile as a template row, with its ``version``."""
     with hub.sessions() as session:

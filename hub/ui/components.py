@@ -22,6 +22,8 @@ from hub.ui.safe import plain
 from hub.vocab import DeclineReason, Instrument, Language, Stage, slugs
 
 NOTICES = "hub_notices"
+# a verdict's mark: Material icons from the font Streamlit serves itself (no emoji font needed)
+PASSED, FAILED = ":material/check_circle:", ":material/cancel:"
 
 
 def notify(message: str) -> None:
@@ -96,7 +98,7 @@ def show_needs(needs: Sequence[FieldError]) -> None:
 def show_warnings(warnings: Sequence[FieldError]) -> None:
     """Plausibility warnings: worth a second look, never blocking."""
     for warning in warnings:
-        st.warning(plain(f"{t('field.' + warning.field)}: {warning.message}"), icon="🔎")
+        st.warning(plain(f"{t('field.' + warning.field)}: {warning.message}"), icon=":material/search:")
 
 
 def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) -> ProjectFilters:
@@ -117,7 +119,7 @@ def filter_widgets(reference: Reference, key: str, *, with_aifc: bool = True) ->
             format_func=lambda r: reference.regions[r].name(),
             key=f"{key}_regions",
         )
-        sectors = middle.multiselect(
+        sectors = st.multiselect(  # full width: long sector names are not cut short
             t("filters.sector"),
             sorted(reference.sectors),
             format_func=lambda s: reference.sectors[s].name(),
@@ -285,15 +287,21 @@ def ask_text(amount: float | None, currency: str | None, ask_usd: float | None, 
     return t("money.with_usd", amount=own, usd=usd(ask_usd))
 
 
+def place_text(city: str | None, region: str | None, country: str | None, reference: Reference) -> str:
+    """City, region, country: whichever are known."""
+    named_region = reference.regions.get(region or "")
+    named_country = reference.countries.get(country or "")
+    parts = (
+        city,
+        named_region.name() if named_region else None,
+        named_country.name() if named_country else None,
+    )
+    return ", ".join(part for part in parts if part)
+
+
 def passport_details(passport: Passport, reference: Reference) -> dict[str, str]:
     """A passport's facts as a reviewer reads them, label -> value (plain text, not markdown)."""
-    region = reference.regions.get(passport.region or "")
-    country = reference.countries.get(passport.country or "")
-    place = ", ".join(
-        part
-        for part in (passport.city, region.name() if region else None, country.name() if country else None)
-        if part
-    )
+    place = place_text(passport.city, passport.region, passport.country, reference)
     owner = " · ".join(part for part in (passport.owner_name, passport.owner_email) if part)
     stage = "stage" in passport.unknown
     instruments = "instruments" in passport.unknown
@@ -327,7 +335,7 @@ def details_markdown(details: dict[str, str]) -> str:
 def criteria_list(criteria: Sequence[Criterion]) -> None:
     """The admission criteria as a checklist, each with its verdict."""
     for criterion in criteria:
-        mark = "✅" if criterion.passed else "❌"
+        mark = PASSED if criterion.passed else FAILED
         message = criterion.message[:1].upper() + criterion.message[1:]
         st.markdown(f"{mark} **{t('criterion.' + criterion.name)}** — {plain(message)}")
 
@@ -336,11 +344,7 @@ def recap(draft: ProjectIn, reference: Reference) -> tuple[dict[str, str], dict[
     """A whole passport before it is submitted, as two columns of label -> value: where and
     what it is, then its money and who to contact."""
     unknown = set(draft.unknown)
-    region = reference.regions.get(draft.region or "")
-    country = reference.countries.get(draft.country or "")
-    place = ", ".join(
-        p for p in (draft.city, region.name() if region else None, country.name() if country else None) if p
-    )
+    place = place_text(draft.city, draft.region, draft.country, reference)
     ask_usd = (
         float(reference.fx.to_usd(draft.funding_ask, draft.currency or "USD"))
         if draft.funding_ask is not None

@@ -15,6 +15,7 @@ from hub.actors import Actor
 from hub.context import Hub
 from hub.i18n import t
 from hub.services import Services
+from hub.ui.safe import plain
 from hub.vocab import Role
 
 
@@ -78,6 +79,8 @@ def choose_actor(hub: Hub, services: Services) -> Actor | None:
         actor = st.selectbox(
             t("actor.who"), accounts, format_func=lambda a: a.display_name, key=f"actor_account_{role}"
         )
+        # the whole name, wrapped: a select box cuts a long organisation's name short
+        st.caption(plain(actor.display_name))
     st.session_state[ACTOR] = actor
     return actor
 

@@ -107,7 +107,7 @@ def test_a_new_investor_creates_their_organisation_profile_and_gets_matches(live
     app.switch_page(f"{PAGES}/investor_matches.py").run()
     assert any("My profile first" in shown(i.value) for i in app.info)
     app.switch_page(f"{PAGES}/investor_profile.py").run()
-    key = "profile_None"
+    key = "profile_None_0"  # the new profile's widgets, first generation
     app.text_input(key=f"{key}_name").input("Steppe Green Fund")
     app.text_area(key=f"{key}_thesis").input(
         "We finance solar and wind power plants and battery storage in Kazakhstan and Uzbekistan."

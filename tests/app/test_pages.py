@@ -250,7 +250,10 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     recap = _texts(app)
     assert "Osh" in recap and "USD 800 k" in recap and "USD 1.2 M" in recap and "Equity, Debt" in recap
     # the criteria are a checklist, each starting with a capital letter, not five green boxes
-    assert not app.success and sum(shown(m.value).startswith("✅ **") for m in app.markdown) == 5
+    assert (
+        not app.success
+        and sum(shown(m.value).startswith(":material/check_circle: **") for m in app.markdown) == 5
+    )
     # one row of actions
     assert {"p_back", "p_save_draft", "p_submit", "new_passport"} <= {b.key for b in app.button}
     next(b for b in app.button if b.key == "p_submit").click().run()
@@ -262,7 +265,7 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     )
     assert rows == [("submitted", "KG")]
     # a confirmation unlike the criteria, with where to go next, and no form behind it
-    assert [shown(s.value) for s in app.subheader] == ["✅ Submitted for review"]
+    assert [shown(s.value) for s in app.subheader] == [":material/task_alt: Submitted for review"]
     assert {b.key for b in app.button} >= {"p_to_proposals", "p_after_new"} and "p_submit" not in {
         b.key for b in app.button
     }

@@ -1,70 +1,19 @@
-"""End to end in a real browser: ``streamlit run`` on 127.0.0.1 driven by Playwright on Debian's
-chromium. Skipped, with the reason, where Playwright or chromium is not installed (.ci/run
-installs both). Screenshots go to test-artifacts/, or to docs/ with HUB_UPDATE_SCREENSHOTS=1.
+"""End to end in a real browser: the journeys of an investor, of hub staff and of a new project
+owner, and stored hostile text. Fixtures (server, browser, page) are in conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks.app_start import CHROMIUM_ARGS, chromium, serve
-from hub.config import PROJECT_ROOT
+from benchmarks.app_start import serve
+from tests.browser.conftest import TIMEOUT_MS, go, shot
 
 pytestmark = pytest.mark.browser
-
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)"
-)
-CHROMIUM = chromium()
-if CHROMIUM is None:
-    pytest.skip("chromium is not installed: apt-get install chromium (.ci/run does)", allow_module_level=True)
-
-SHOTS = PROJECT_ROOT / ("docs" if os.environ.get("HUB_UPDATE_SCREENSHOTS") else "test-artifacts")
-TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, indexed_template: Path) -> Iterator[str]:
-    """A real Streamlit server over a copy of the indexed demo data."""
-    folder = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(indexed_template, folder)
-    with serve(folder) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: object, server: str) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(TIMEOUT_MS)
-    opened.goto(server)
-    opened.get_by_role("heading", name="HubMatch").wait_for()
-    yield opened
-    context.close()
-
-
-def shot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(800)  # let plotly finish its transitions
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
-
-
-def go(page: object, link: str, heading: str) -> None:
-    page.get_by_role("link", name=link).click()
-    page.get_by_role("heading", name=heading).wait_for()
 
 
 def act_as(page: object, role: str) -> None:
@@ -75,10 +24,13 @@ def act_as(page: object, role: str) -> None:
 def test_the_investor_journey(page: object) -> None:
     shot(page, "home")
     go(page, "My matches", "My matches")
-    page.locator(".js-plotly-plot").first.wait_for()
-    shot(page, "investor-matches")
+    page.locator(".js-plotly-plot").nth(2).wait_for()  # the factor legend, then the cards' bars
     page.get_by_role("button", name="Shortlist").first.click()
-    page.get_by_text("Shortlisted:").wait_for()
+    # the card now says where the interest stands and offers only the next step
+    page.get_by_text("Your interest: Watching (shortlisted)").first.wait_for()
+    page.get_by_role("button", name="I'm interested").first.wait_for()
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()  # the legend, then the cards
+    shot(page, "investor-matches")
     page.get_by_role("tab", name="My interests").click()
     page.get_by_text("Watching (shortlisted)").first.wait_for()
     go(page, "Insights", "Insights")
@@ -100,7 +52,14 @@ def test_the_curation_journey(page: object) -> None:
     go(page, "Curation", "Curation")
     card = page.locator('[data-testid="stForm"]').first
     card.wait_for()
+    # the card carries the proposal itself: its ask, owner and the admission criteria
+    page.get_by_text("Funding ask:").first.wait_for()
+    page.get_by_text("Admission criteria").first.wait_for()
+    page.get_by_text("Full description").first.wait_for()
+    page.get_by_text("Funding ask:").first.scroll_into_view_if_needed()
     shot(page, "curation-queue")
+    card.get_by_role("button", name="Apply").click()  # no decision chosen: nothing happens
+    page.get_by_text("Choose a decision first").wait_for()
     card.get_by_text("Published").click()
     card.get_by_role("button", name="Apply").click()
     page.get_by_text("Done: Published").wait_for()
@@ -198,4 +157,51 @@ def test_stored_script_and_iframe_in_a_listing_show_as_text_and_never_run(
         for link in page.locator('a[href="http://evil.example"]').all():
             assert link.inner_text() == "http://evil.example"
         assert page.get_by_text("[phish](", exact=False).count() >= 1
+        context.close()
+
+
+def test_a_project_published_since_the_last_visit_is_announced_and_badged(
+    browser: object, tmp_path_factory: pytest.TempPathFactory, indexed_template: Path
+) -> None:
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    from hub.config import Settings
+    from hub.context import open_encoder, open_hub
+    from hub.engine import open_engine
+    from hub.services import Services
+    from hub.vocab import Role
+
+    folder = tmp_path_factory.mktemp("browser_new") / "data"
+    shutil.copytree(indexed_template, folder)
+    hub = open_hub(Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'hub.db'}", demo_mode=True))
+    investor = Services(hub).demo_accounts(Role.INVESTOR)[0]  # whom the demo acts as first
+    matcher = open_engine(hub, open_encoder(hub.settings)).matcher
+    fitting = matcher.projects_for_investor(investor.investor_id, top=50).items
+    newest = fitting[-1]  # the lowest-ranked project that fits the mandate
+    hub.engine.dispose()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with sqlite3.connect(folder / "hub.db") as db:
+        db.execute("update projects set published_at = ?", (str(now - timedelta(days=60)),))
+        db.execute(
+            "update projects set published_at = ? where id = ?", (str(now - timedelta(days=1)), newest.id)
+        )
+        db.execute(
+            "update accounts set matches_seen_at = ? where id = ?",
+            (str(now - timedelta(days=7)), investor.account_id),
+        )
+    with serve(folder) as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        page.get_by_role("heading", name="HubMatch").wait_for()
+        go(page, "My matches · 1 new", "My matches")  # the count in the navigation
+        page.get_by_text("Only new since your last visit (1)").click()
+        page.get_by_text("New since your last visit").first.wait_for()
+        page.get_by_text(newest.label).first.wait_for()
+        from playwright.sync_api import expect
+
+        expect(page.get_by_role("button", name="Open project")).to_have_count(1)  # the new card only
+        shot(page, "investor-new-matches")
         context.close()

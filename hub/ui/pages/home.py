@@ -23,12 +23,12 @@ with st.form("quick_search"):
 read = reads.home_figures(hub)
 figures, by_country, by_sector = read.headline, read.by_country, read.by_sector
 
-columns = st.columns(5)
-columns[0].metric(t("home.published"), f"{figures.published_projects:,}")
-columns[1].metric(t("home.investors"), f"{figures.active_investors:,}")
-columns[2].metric(t("home.sought"), usd(float(figures.capital_sought_usd)))
-columns[3].metric(t("home.capacity"), usd(float(figures.ticket_capacity_usd)))
-columns[4].metric(t("home.countries"), f"{figures.countries} · {figures.regions}")
+with st.container(horizontal=True, gap="medium"):  # a figure that does not fit wraps, never cut short
+    st.metric(t("home.published"), f"{figures.published_projects:,}")
+    st.metric(t("home.investors"), f"{figures.active_investors:,}")
+    st.metric(t("home.sought"), usd(float(figures.capital_sought_usd)))
+    st.metric(t("home.capacity"), usd(float(figures.ticket_capacity_usd)))
+    st.metric(t("home.countries"), f"{figures.countries} · {figures.regions}")
 st.caption(t("home.fx_note", day=hub.reference.fx.as_of.isoformat()))
 
 left, right = st.columns(2)

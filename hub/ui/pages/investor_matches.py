@@ -23,12 +23,11 @@ from hub.ui.components import (
     notify,
     show_field_errors,
 )
-from hub.ui.resources import get_hub, get_services, matcher
+from hub.ui.resources import get_hub, get_services, matcher, matches_since
 from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import Role
 
-SINCE, SINCE_FOR = "matches_since", "matches_since_account"
 hub = get_hub()
 services = get_services()
 reference = hub.reference
@@ -42,11 +41,7 @@ if matcher().investors.position(actor.investor_id) is None:
     st.stop()
 projects = matcher().projects
 CARDS_PAGE = 10  # match cards drawn per page: one click redraws ten charts, not fifty
-if st.session_state.get(SINCE_FOR) != actor.account_id:  # this session's first visit to the page
-    # what was published after the previous visit stays "new" for the whole of this session
-    st.session_state[SINCE] = services.visit_matches(actor)
-    st.session_state[SINCE_FOR] = actor.account_id
-new = new_matches(matcher(), actor.investor_id, st.session_state[SINCE])
+new = new_matches(matcher(), actor.investor_id, matches_since(actor, services))
 new_ids = {m.id for m in new}
 interests = {i.project_id: i for i in reads.my_interests(hub, actor)}
 st.title(t("matches.title"))

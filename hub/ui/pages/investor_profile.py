@@ -76,14 +76,14 @@ else:
     st.caption(plain(current["name"]))
 thesis = st.text_area(t("profile.thesis"), form["thesis"], height=200, key=f"{key}_thesis")
 left, right = st.columns(2)
-sectors = left.multiselect(
+sectors = st.multiselect(  # full width: long sector names are not cut short
     t("filters.sector"),
     sorted(reference.sectors),
     default=form["sectors"],
     format_func=lambda s: reference.sectors[s].name(),
     key=f"{key}_sectors",
 )
-excluded = right.multiselect(
+excluded = st.multiselect(
     t("profile.excluded"),
     sorted(reference.sectors),
     default=form["excluded_sectors"],

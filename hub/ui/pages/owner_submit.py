@@ -85,7 +85,7 @@ errors: dict[str, str] = st.session_state.get("passport_errors", {})
 st.title(t("submit.title"))
 if st.session_state.get(SUBMITTED):
     with st.container(border=True):
-        st.subheader(t("submit.confirmed_title"))
+        st.subheader(f":material/task_alt: {t('submit.confirmed_title')}")
         st.write(
             plain(t("submit.confirmed", id=st.session_state[SUBMITTED], title=passport.get("title") or ""))
         )
@@ -108,7 +108,7 @@ if passport.get("external_id"):
 
 def field_error(name: str) -> None:
     if name in errors:
-        st.error(plain(f"{t('field.' + name)}: {errors[name]}"), icon="⚠️")
+        st.error(plain(f"{t('field.' + name)}: {errors[name]}"), icon=":material/warning:")
 
 
 def check() -> ProjectIn | None:

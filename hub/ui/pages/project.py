@@ -8,7 +8,7 @@ from hub import reads
 from hub.i18n import money, t, usd
 from hub.interest import next_stages
 from hub.matching import ProjectFilters
-from hub.ui.components import facts_line, interest_form, match_card
+from hub.ui.components import FAILED, PASSED, facts_line, interest_form, match_card
 from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.safe import plain
 from hub.ui.session import current_actor
@@ -99,7 +99,7 @@ if (
     else:
         st.success(t("project.verdict_fits"))
     for constraint in match.constraints:
-        mark = "✅" if constraint.passed else "❌"
+        mark = PASSED if constraint.passed else FAILED
         text = constraint.text.render()
         st.markdown(f"{mark} {plain(text[:1].upper() + text[1:])}")
     match_card(match, None, reference, rank=0)
