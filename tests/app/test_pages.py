@@ -697,3 +697,10 @@ def test_the_project_page_without_a_project_offers_recent_and_aifc_listings(app:
     opens[0].click().run()
     assert not app.exception and app.session_state["project_id"] == project_id
     assert app.title[0].value != "HubMatch" and "Recently published" not in [s.value for s in app.subheader]
+
+
+def test_the_sidebar_shows_the_whole_name_of_the_account_acted_as(app: AppTest) -> None:
+    chooser = app.selectbox(key="actor_account_investor")
+    longest = max(chooser.options, key=len)
+    chooser.set_value(longest).run()
+    assert longest in [shown(c.value) for c in app.sidebar.caption]  # wraps, where the box cuts it

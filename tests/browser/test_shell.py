@@ -81,6 +81,22 @@ def test_the_headline_figures_show_whole_at_1280_px(browser: object, server: str
     assert any(value["text"].startswith("USD ") for value in shown)  # the money figures are there
 
 
+def test_a_long_sector_name_shows_whole_in_the_filter_chips(browser: object, server: str) -> None:
+    context, page = _home(browser, server)
+    page.get_by_role("link", name="Explore projects").click()
+    page.get_by_role("heading", name="Explore projects").wait_for()
+    page.get_by_text("Filters").first.click()
+    sector = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Sector")
+    sector.locator("input").click()
+    page.get_by_role("option", name="Healthcare and public health").click()
+    chip = sector.get_by_text("Healthcare and public health", exact=True).first  # the chosen chip
+    chip.wait_for()
+    cut = chip.evaluate("tag => [tag, ...tag.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth)")
+    text = chip.inner_text()
+    context.close()
+    assert text.strip() == "Healthcare and public health" and not cut
+
+
 def test_the_first_start_explains_itself_then_shows_the_home_page(
     browser: object, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
