@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hub import catalogues, lang
 from hub.reference import Named
 from hub.schemas import InvestorIn, ProjectIn, label
 from hub.vocab import (
@@ -585,10 +586,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, language: str = "en", **values: object) -> str:
-    """The text for ``key`` in ``language`` (falling back to English), with ``values`` filled in."""
-    catalogue = MESSAGES.get(language, MESSAGES["en"])
-    text = catalogue.get(key) or MESSAGES["en"].get(key) or key
+def t(key: str, language: str | None = None, **values: object) -> str:
+    """The text for ``key`` in ``language`` (by default the reader's, ``hub.lang.current``),
+    falling back to English, with ``values`` filled in."""
+    language = language or lang.current()
+    english = MESSAGES["en"]
+    text = (catalogues.load(language).get(key) if language != "en" else None) or english.get(key) or key
     return text.format(**values) if values else text
 
 
@@ -616,7 +619,7 @@ class Vocab:
     family: str
     code: str
 
-    def render(self, language: str = "en") -> str:
+    def render(self, language: str | None = None) -> str:
         return t(f"{self.family}.{self.code}", language)
 
 
@@ -631,11 +634,11 @@ class Text:
     key: str
     values: Mapping[str, object] = field(default_factory=dict)
 
-    def render(self, language: str = "en") -> str:
+    def render(self, language: str | None = None) -> str:
         return t(self.key, language, **{name: _show(value, language) for name, value in self.values.items()})
 
 
-def _show(value: object, language: str) -> str:
+def _show(value: object, language: str | None) -> str:
     if isinstance(value, Text | Vocab):
         return value.render(language)
     if isinstance(value, Named):
@@ -646,8 +649,8 @@ def _show(value: object, language: str) -> str:
 
 
 class ExplainedError(Exception):
-    """An error whose message is a catalogue ``Text`` (``<prefix><key>``), shown in the
-    reader's language from ``text``; ``str(error)`` is its English rendering."""
+    """An error whose message is a catalogue ``Text`` (``<prefix><key>``): ``str(error)`` is
+    rendered in the language of the run that raised it, ``text.render(language)`` in any."""
 
     prefix = ""
 

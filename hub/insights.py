@@ -73,7 +73,7 @@ class RegionPoint:
 
 
 def region_points(
-    projects: Iterable[ProjectFacts], reference: Reference, language: str = "en"
+    projects: Iterable[ProjectFacts], reference: Reference, language: str | None = None
 ) -> list[RegionPoint]:
     """Projects per region with their summed ask in USD (for the maps)."""
     totals: dict[str, list[float]] = {}

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from hub import lang
 from hub.vocab import Language
 
 CENT = Decimal("0.01")
@@ -22,10 +23,12 @@ class Named:
     name_ru: str
     name_kk: str
 
-    def name(self, language: str = Language.EN) -> str:
+    def name(self, language: str | None = None) -> str:
+        """The name in ``language``, by default the reader's (``hub.lang.current``)."""
+        language = language or lang.current()
         return {"ru": self.name_ru, "kk": self.name_kk}.get(language, self.name_en)
 
-    def short_name(self, language: str = Language.EN) -> str:
+    def short_name(self, language: str | None = None) -> str:
         """The name without its parenthesis: "Russia" for "Russia (border regions)"."""
         return self.name(language).split(" (")[0]
 
@@ -48,8 +51,8 @@ class RegionRef(Named):
     lon: float  # territorial centroid, degrees east
     population_k: int  # approximate population, thousands
 
-    def capital(self, language: str = Language.EN) -> str:
-        return self.capital_ru if language == Language.RU else self.capital_en
+    def capital(self, language: str | None = None) -> str:
+        return self.capital_ru if (language or lang.current()) == Language.RU else self.capital_en
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class Match:
         """1.0 when every constrained fact is known; lower for each one the listing leaves out."""
         return max(0.0, 1.0 - 0.15 * len(self.unknown))
 
-    def explanation(self, language: str = "en") -> str:
+    def explanation(self, language: str | None = None) -> str:
         """The match in plain words: the strongest factors, the constraints, the evidence."""
         ranked = sorted(self.factors.items(), key=lambda item: -item[1])
         terms = [

@@ -45,7 +45,7 @@ def horizontal_bars(rows: Sequence[tuple[str, float]], value_label: str) -> go.F
     return figure
 
 
-def factor_bars(match: Match, language: str = "en") -> go.Figure:
+def factor_bars(match: Match, language: str | None = None) -> go.Figure:
     """A match's score as one stacked bar, one segment per factor's contribution, in the fixed
     order and colours of ``factor_legend`` (which the page shows once, instead of a legend per card)."""
     figure = go.Figure()
@@ -72,7 +72,7 @@ def factor_bars(match: Match, language: str = "en") -> go.Figure:
     return figure
 
 
-def factor_legend(language: str = "en") -> go.Figure:
+def factor_legend(language: str | None = None) -> go.Figure:
     """The factors' colours, once per page: a row of labelled swatches."""
     figure = go.Figure()
     for name in FACTORS:
