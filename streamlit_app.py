@@ -17,12 +17,13 @@ from hub.ui.resources import (
     unseen_matches,
 )
 from hub.ui.safe import plain
-from hub.ui.session import SIGNED_IN, choose_actor
+from hub.ui.session import SIGNED_IN, choose_actor, language_switcher, read_language
 from hub.vocab import Role
 
 PAGES = "hub/ui/pages"
 ICON = Path(__file__).parent / "static" / "icon.png"  # served by this server: no font fetched elsewhere
 
+read_language()  # before anything is drawn: the switcher, a link's ?lang=, this session's choice
 st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 hub = get_hub()
 with first_start() as screen:  # a full page while demo data and indexes are built, then cleared
@@ -30,6 +31,7 @@ with first_start() as screen:  # a full page while demo data and indexes are bui
     get_engine(hub, screen)
 services = get_services()
 actor = choose_actor(hub, services)  # the signed-in account; in demo mode, the demo account acted as
+language_switcher(hub, services, actor)  # and, once known, the account's own language
 
 unseen = len(unseen_matches(actor)) if actor is not None and actor.role == Role.INVESTOR else 0
 matches_title = t("nav.matches_new", n=unseen) if unseen else t("nav.matches")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -12,12 +13,13 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from hub import repository
+from hub import catalogues, lang, repository
 from hub.accounts import MIN_PASSWORD, AccountError, NewAccount
 from hub.actors import SYSTEM
-from hub.config import Settings
+from hub.config import PROJECT_ROOT, Settings
 from hub.context import Hub, open_encoder, open_hub
 from hub.engine import MatchingEngine, open_engine
+from hub.i18n import MESSAGES
 from hub.importing import ImportFileError, Kind
 from hub.indexing import IndexKind, index_folder
 from hub.matching import MatchResult
@@ -304,6 +306,19 @@ def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_i18n(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    """Coverage of each interface language (``--update`` first merges new keys into the ``.po``)."""
+    english = MESSAGES["en"]
+    if args.update:
+        catalogues.update(english)
+    out.write(f"{len(english)} interface texts (English, the source)\n")
+    for language in lang.LANGUAGES[1:]:
+        share = catalogues.coverage(language, english)
+        where = catalogues.catalogue_path(language).relative_to(PROJECT_ROOT)
+        out.write(f"  {language}: {share:.1%} translated ({where})\n")
+    return EXIT_OK
+
+
 def _add_user_commands(commands: argparse._SubParsersAction) -> None:
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -336,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="HubMatch: investor and project matchmaking for Astana, Central Asia and the "
         "Russian border regions. The database comes from HUB_DATABASE_URL (default: an SQLite "
         "file in the per-user data folder).",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=lang.LANGUAGES,
+        default=os.environ.get("HUB_LANG") or None,
+        help="the language of messages and reports (default: HUB_LANG, else English)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -431,6 +452,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_user_commands(commands)
 
+    i18n = commands.add_parser(
+        "i18n", help="how much of the interface each language covers; --update merges new keys"
+    )
+    i18n.add_argument(
+        "--update", action="store_true", help="write hub/locale/hub.pot and merge new keys into ru and kk"
+    )
+    i18n.set_defaults(run=cmd_i18n)
+
     stats = commands.add_parser("stats", help="counts per country, sector and status")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
     stats.set_defaults(run=cmd_stats)
@@ -442,6 +471,7 @@ def main(
 ) -> int:
     """Run one command; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    lang.use(args.lang)
     hub = open_hub(settings)
     try:
         return args.run(hub, args, out or sys.stdout)

@@ -8,8 +8,14 @@ or reference data named in each language), rendered by whoever shows it, in thei
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from hub import catalogues, lang
 from hub.reference import Named
@@ -134,6 +140,8 @@ _VOCABULARY = {
 
 _FIELDS = dict.fromkeys([*ProjectIn.model_fields, *InvestorIn.model_fields, "record", "search_name"])
 
+_CODE_THEN_DIGIT = re.compile(r"\b([A-Z]{3})(?=[\d-])")
+
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         **{f"{family}.{key}": text for family, labels in _VOCABULARY.items() for key, text in labels.items()},
@@ -254,6 +262,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "permission.staff_only": "Only hub staff may do that",
         "permission.owners_only": "Only a project owner (or hub staff) may save a project passport",
         "permission.investors_only": "Only an investor may do that, for their own organisation",
+        "permission.sign_in_first": "Sign in first",
+        "permission.unknown_language": "'{language}' is not an interface language: use en, ru or kk",
+        "lang.label": "Language",
+        "card.original_language": "Shown as its owner wrote it, in {language}.",
+        "lang.en": "English",
+        "lang.ru": "Русский",
+        "lang.kk": "Қазақша",
         "permission.not_your_passport": "This passport belongs to another owner: you can act only on your own",
         "permission.not_your_profile": "This is another investor's profile: you can edit only your own organisation's",
         "permission.not_your_interest": "Only the investor and the project's owner may see this interest's contacts",
@@ -595,16 +610,30 @@ def t(key: str, language: str | None = None, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def money(amount: float, currency: str = "USD") -> str:
-    """An amount for people, in one style everywhere: KZT 650 k, USD 1.2 M, USD 3.81 bn."""
+def money(amount: float, currency: str = "USD", language: str | None = None) -> str:
+    """An amount for people, in the reader's locale and one style everywhere (Babel, CLDR):
+    "USD 12.5M" / "12,5 млн $" / "500 млн ₸"; below 10,000 in full ("USD 950")."""
+    locale = language or lang.current()
     amount = float(amount)
-    if abs(amount) >= 1e9:
-        return f"{currency} {amount / 1e9:,.2f} bn"
-    if abs(amount) >= 1e6:
-        return f"{currency} {amount / 1e6:,.1f} M"
     if abs(amount) >= 1e4:
-        return f"{currency} {amount / 1e3:,.0f} k"
-    return f"{currency} {amount:,.0f}"
+        digits = 2 if abs(amount) >= 1e9 else 1 if abs(amount) >= 1e6 else 0
+        text = format_compact_currency(amount, currency, locale=locale, fraction_digits=digits)
+    else:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace("0.00", "0")
+        text = format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+    # CLDR's English glues a currency code to the digits ("KZT500M"): a space reads better
+    return _CODE_THEN_DIGIT.sub("\\1\u00a0", text)
+
+
+def number(value: float, language: str | None = None) -> str:
+    """A number in the reader's locale: 1,234,567 / 1 234 567."""
+    return format_decimal(value, locale=language or lang.current())
+
+
+def day(value: date | datetime, language: str | None = None) -> str:
+    """A date in the reader's locale: 30 Nov 2026 / 30 нояб. 2026 г. / 30 қар. 2026."""
+    when = value.date() if isinstance(value, datetime) else value
+    return format_date(when, format="medium", locale=language or lang.current())
 
 
 def usd(amount: float) -> str:

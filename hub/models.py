@@ -177,6 +177,8 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # An investor's last visit to their matches: projects published since then are "new".
     matches_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The interface language the person chose (en, ru, kk); None: not chosen yet.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     investor: Mapped[Investor | None] = relationship(back_populates="accounts")
     projects: Mapped[list[Project]] = relationship(back_populates="owner_account")

@@ -166,6 +166,15 @@ def my_searches(hub: Hub, actor: Actor) -> list[SearchView]:
         ]
 
 
+def account_language(hub: Hub, actor: Actor) -> str | None:
+    """The interface language the account chose, if any."""
+    if actor.account_id is None:
+        return None
+    with hub.sessions() as session:
+        account = repository.find_account(session, actor.account_id)
+        return account.language if account is not None else None
+
+
 def matches_seen_at(hub: Hub, actor: Actor) -> datetime | None:
     """When the investor last opened their matches (None: never)."""
     _investor(actor)

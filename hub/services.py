@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from hub import accounts, curation, interest, repository, searches
+from hub import accounts, curation, interest, lang, repository, searches
 from hub.actors import Actor
 from hub.context import Hub
 from hub.demo import SeedReport
@@ -392,6 +392,15 @@ class Services:
             search = repository.find_saved_search(session, search_id)
             _require(search is not None and search.account_id == actor.account_id, "not_your_search")
             searches.mark_seen(search)
+
+    def set_language(self, actor: Actor, language: str) -> None:
+        """Anyone signed in: remember the interface language they chose, for their next visit."""
+        _require(actor.account_id is not None, "sign_in_first")
+        _require(language in lang.LANGUAGES, "unknown_language", language=language)
+        with self._transaction() as session:
+            account = repository.find_account(session, actor.account_id)
+            _require(account is not None, "sign_in_first")
+            account.language = language
 
     def visit_matches(self, actor: Actor) -> datetime | None:
         """An investor opens their matches: returns when they last did (what was published since

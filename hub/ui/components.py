@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from hub import lang
 from hub.actors import Actor
 from hub.catalog import ProjectFacts
 from hub.curation import Passport, WorkflowError
@@ -175,6 +176,16 @@ def facts_line(facts: ProjectFacts, reference: Reference) -> str:
     )
 
 
+def language_note(language: str | None) -> None:
+    """A listing's language as a badge, and a note when it is not the reader's: listings are
+    shown as their owners wrote them."""
+    if not language:
+        return
+    st.badge(language.upper(), color="gray")
+    if language != lang.current():
+        st.caption(t("card.original_language", language=t(f"language.{language}")))
+
+
 def match_card(
     match: Match,
     facts: ProjectFacts | None,
@@ -193,6 +204,7 @@ def match_card(
     st.markdown(f"**{rank}\\. {plain(match.label)}**" if rank else f"**{plain(match.label)}**")
     if facts is not None:
         st.caption(plain(facts_line(facts, reference)))
+        language_note(facts.language)
     left, right = st.columns([1, 4])
     left.metric(t("card.score"), f"{match.score:.2f}")
     right.plotly_chart(

@@ -1,5 +1,5 @@
-"""Who is using the app: the signed-in account, its session's expiry, and (demo mode only) the
-"act as" selector over the demo accounts.
+"""Who is using the app: the signed-in account, its session's expiry, (demo mode only) the
+"act as" selector over the demo accounts, and the interface language they read.
 
 Pages call ``current_actor()`` or ``require_role()`` and nothing else; what an actor may do is
 decided by the service layer, not here.
@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
+from hub import lang, reads
 from hub.actors import Actor
 from hub.context import Hub
 from hub.i18n import t
@@ -100,3 +101,41 @@ def require_role(*roles: str) -> Actor:
         st.info(t("actor.wrong_role", roles=", ".join(t(f"role.{r}") for r in roles)))
         st.stop()
     return actor
+
+
+LANGUAGE = "hub_language"  # chosen in this session, by the switcher or a link (absent: not yet)
+SWITCHER, SHOWN, MOVED = "language_choice", "language_shown", "language_moved"
+
+
+def read_language() -> str:
+    """The language this run is read in, decided before anything is drawn: the switcher just
+    moved, else a link's ``?lang=`` (a shared link opens in the sender's language), else this
+    session's earlier choice; English until the account's own choice is known."""
+    moved = st.session_state.get(SWITCHER)
+    asked = st.query_params.get("lang")
+    if moved in lang.LANGUAGES and moved != st.session_state.get(SHOWN, moved):  # the person moved it
+        st.session_state[LANGUAGE] = moved
+        st.session_state[MOVED] = True
+    elif asked in lang.LANGUAGES and asked != st.session_state.get(SHOWN):  # a link asks for one
+        st.session_state[LANGUAGE] = asked
+    return lang.use(st.session_state.get(LANGUAGE))
+
+
+def language_switcher(hub: Hub, services: Services, actor: Actor | None) -> None:
+    """The sidebar's language choice: remembered for the browser session, and for the account
+    when someone is signed in (their next session opens in it)."""
+    if LANGUAGE not in st.session_state and actor is not None:  # nothing chosen in this session
+        saved = reads.account_language(hub, actor)
+        if saved in lang.LANGUAGES:
+            lang.use(saved)
+    current = lang.current()
+    if st.session_state.get(SWITCHER) != current:
+        st.session_state[SWITCHER] = current  # the switcher shows what is read
+    st.session_state[SHOWN] = current
+    st.sidebar.segmented_control(
+        t("lang.label"), lang.LANGUAGES, format_func=lambda code: t(f"lang.{code}"), key=SWITCHER
+    )
+    if st.query_params.get("lang") != current:
+        st.query_params["lang"] = current  # the address bar shares this language
+    if st.session_state.pop(MOVED, False) and actor is not None and actor.account_id is not None:
+        services.set_language(actor, current)

@@ -7,7 +7,7 @@ import streamlit as st
 from hub.i18n import t
 from hub.insights import region_points
 from hub.ui.charts import MAP_CONFIG, region_map
-from hub.ui.components import facts_line, filter_widgets
+from hub.ui.components import facts_line, filter_widgets, language_note
 from hub.ui.resources import get_hub, matcher
 from hub.ui.safe import plain
 
@@ -38,6 +38,7 @@ for facts, relevance in rows:
     with st.container(border=True):
         st.markdown(f"**{plain(facts.title)}**")
         st.caption(plain(facts_line(facts, reference)))
+        language_note(facts.language)
         if relevance is not None:  # calibrated relevance, never a raw cosine
             st.caption(t("explore.strong" if relevance >= STRONG else "explore.relevant"))
         if st.button(t("explore.open"), key=f"open_{facts.id}"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from hub import reads
 from hub.curation import EDITABLE_BY_OWNER, WorkflowError
-from hub.i18n import t
+from hub.i18n import day, t
 from hub.services import Forbidden
 from hub.ui.components import notify, show_needs, start_passport
 from hub.ui.resources import get_hub, get_services, matcher
@@ -33,7 +33,7 @@ for project in proposals:
     with st.container(border=True):
         st.markdown(f"**{plain(project.title)}** · {plain(project.external_id)}")
         st.caption(
-            t("proposals.status", status=t(f"status.{project.status}"), date=f"{project.when:%d %b %Y}")
+            t("proposals.status", status=t(f"status.{project.status}"), date=day(project.when))
             + " — "
             + t(f"proposals.next_{project.status}")
         )

@@ -8,7 +8,7 @@ from hub import reads
 from hub.i18n import money, t, usd
 from hub.interest import next_stages
 from hub.matching import ProjectFilters
-from hub.ui.components import FAILED, PASSED, facts_line, interest_form, match_card
+from hub.ui.components import FAILED, PASSED, facts_line, interest_form, language_note, match_card
 from hub.ui.resources import get_hub, get_services, matcher
 from hub.ui.safe import plain
 from hub.ui.session import current_actor
@@ -61,6 +61,7 @@ sdgs, owner_name, aifc_reference = details.sdgs, details.owner_name, details.aif
 
 st.title(plain(facts.title))
 st.caption(plain(facts_line(facts, reference)))
+language_note(facts.language)
 st.markdown(plain(summary))
 left, middle, right = st.columns([1, 1, 2])
 left.metric(t("project.ask"), t("card.unknown") if ask is None else money(ask, currency))

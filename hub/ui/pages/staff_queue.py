@@ -12,7 +12,7 @@ import streamlit as st
 from hub import reads
 from hub.curation import Similar, WorkflowError, allowed_moves
 from hub.duplicates import describe
-from hub.i18n import t
+from hub.i18n import day, t
 from hub.importing import ImportFileError, Kind
 from hub.schemas import UNKNOWN, InvalidInput
 from hub.services import Forbidden, StaleEdit
@@ -69,7 +69,7 @@ def submitted_text(when: datetime | None) -> str:
     days = (now - when.replace(tzinfo=when.tzinfo or UTC)).days
     return t(
         "queue.submitted",
-        day=when.strftime("%d %b %Y"),
+        day=day(when),
         ago=t("queue.days_ago", n=days) if days else t("queue.today"),
     )
 
