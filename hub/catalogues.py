@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from hub import lang
 from hub.lang import LANGUAGES
 
 FOLDER = Path(__file__).parent / "locale"
@@ -39,15 +40,15 @@ def template(english: dict[str, str]) -> Catalog:
     return catalog
 
 
-def update(english: dict[str, str]) -> dict[str, int]:
+def update(english: dict[str, str], languages: tuple[str, ...] = LANGUAGES[1:]) -> dict[str, int]:
     """Write the template and merge it into each translation (new keys empty, gone keys dropped);
-    returns how many keys each language still lacks."""
+    returns how many keys each language still lacks. ``english``: see ``source``."""
     FOLDER.mkdir(parents=True, exist_ok=True)
     pot = template(english)
     with template_path().open("wb") as out:
         write_po(out, pot, width=100)
     missing = {}
-    for language in LANGUAGES[1:]:
+    for language in languages:
         path = catalogue_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
@@ -92,3 +93,42 @@ def coverage(language: str, english: dict[str, str]) -> float:
 
 def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
+
+
+def translated(template: str, language: str | None = None) -> str:
+    """A sentence template the domain says, in ``language`` (default: the reader's): gettext
+    style, the English template is its own msgid; untranslated, it stays English."""
+    language = language or lang.current()
+    return (load(language).get(template) if language != "en" else None) or template
+
+
+def tr(template: str, /, **values: object) -> str:
+    """``translated`` with its ``{placeholders}`` filled in."""
+    text = translated(template)
+    return text.format(**values) if values else text
+
+
+def N_(message: str) -> str:
+    """Mark a word for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+# the functions whose first argument is a msgid, for Babel's extractor
+KEYWORDS = {"tr": None, "_fail": None, "translated": None, "N_": None}
+
+
+def source(keyed: dict[str, str]) -> dict[str, str]:
+    """Everything to translate, msgid -> English: the interface's keyed texts and the domain's
+    sentence templates."""
+    return {**sentences(), **keyed}
+
+
+def sentences() -> dict[str, str]:
+    """The domain's sentence templates found in the code (Babel's Python extractor), msgid ->
+    English: with ``hub.i18n.MESSAGES["en"]`` they make the catalogue template."""
+    from babel.messages.extract import extract_from_dir
+
+    found = extract_from_dir(
+        str(Path(__file__).parent), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=()
+    )
+    return {message: message for _, _, message, _, _ in found if isinstance(message, str) and message}

@@ -308,10 +308,10 @@ def cmd_stats(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_i18n(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     """Coverage of each interface language (``--update`` first merges new keys into the ``.po``)."""
-    english = MESSAGES["en"]
+    english = catalogues.source(MESSAGES["en"])
     if args.update:
         catalogues.update(english)
-    out.write(f"{len(english)} interface texts (English, the source)\n")
+    out.write(f"{len(english)} interface texts and sentences (English, the source)\n")
     for language in lang.LANGUAGES[1:]:
         share = catalogues.coverage(language, english)
         where = catalogues.catalogue_path(language).relative_to(PROJECT_ROOT)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import repository
+from hub.catalogues import N_, tr, translated
 from hub.filereading import FORMATS, FORMULA_START, ImportFileError, Limits, Records, read_records
 from hub.models import Investor, Project
 from hub.passport import plausibility
@@ -145,22 +146,31 @@ class ImportReport:
         listed = (("errors", self.errors), ("needs", self.needs), ("warnings", self.warnings))
         return [(name, rows) for name, rows in listed if rows]
 
+    KINDS = (N_("projects"), N_("investors"))  # what an import reports it wrote, translated
+
     def summary(self) -> str:
+        """The outcome in a sentence or three, in the reader's language (``hub.lang``)."""
         if not self.written:
-            return (
-                f"Imported nothing: {self.bad_rows} of {self.rows} {self.kind} rows are invalid. "
-                "Fix them and import again, or pass --skip-invalid to import only the valid rows."
+            return tr(
+                "Imported nothing: {bad} of {rows} {kind} rows are invalid. Fix them and import again, "
+                "or pass --skip-invalid to import only the valid rows.",
+                bad=self.bad_rows,
+                rows=self.rows,
+                kind=translated(str(self.kind)),
             )
-        kept = f", {self.unchanged} already present" if self.unchanged else ""
-        skipped = f", skipped {self.bad_rows} invalid" if self.errors else ""
-        drafts = (
-            f" {self.draft_rows} incomplete rows were stored as drafts; each one's needs are listed."
-            if self.needs
-            else ""
-        )
-        warned = f" {len(self.warnings)} values are worth a second look (warnings)." if self.warnings else ""
-        counts = f"{self.created} created, {self.updated} updated{kept}{skipped}"
-        return f"Imported {self.kind}: {counts}.{drafts}{warned}"
+        parts = [tr("{created} created, {updated} updated", created=self.created, updated=self.updated)]
+        if self.unchanged:
+            parts.append(tr("{n} already present", n=self.unchanged))
+        if self.errors:
+            parts.append(tr("skipped {n} invalid", n=self.bad_rows))
+        text = tr("Imported {kind}: {counts}.", kind=translated(str(self.kind)), counts=", ".join(parts))
+        if self.needs:
+            text += " " + tr(
+                "{n} incomplete rows were stored as drafts; each one's needs are listed.", n=self.draft_rows
+            )
+        if self.warnings:
+            text += " " + tr("{n} values are worth a second look (warnings).", n=len(self.warnings))
+        return text
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def projects_per_country(session: Session, reference: Reference) -> list[tuple[s
 def projects_per_sector(session: Session, reference: Reference) -> list[tuple[str, int]]:
     """(sector name, number of projects listing it), largest first."""
     rows = repository.projects_per_sector(session)
-    return sorted(((reference.sectors[slug].name_en, n) for slug, n in rows), key=lambda item: -item[1])
+    return sorted(((reference.sectors[slug].name(), n) for slug, n in rows), key=lambda item: -item[1])
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def sdg_counts(session: Session, reference: Reference) -> list[tuple[str, int]]:
     for project in repository.published_projects(session):
         for sdg in project.sdgs:
             counts[sdg.number] = counts.get(sdg.number, 0) + 1
-    return [(f"{n}. {reference.sdgs[n].name_en}", counts[n]) for n in sorted(counts)]
+    return [(f"{n}. {reference.sdgs[n].name()}", counts[n]) for n in sorted(counts)]
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def region_exposure(matcher: Matcher, reference: Reference, top: int = 10) -> li
             region = reference.regions[code]
             rows.append(
                 Exposure(
-                    region.name_en,
+                    region.name(),
                     region.country,
                     int(appearances[index]),
                     int(listings[index]),

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from hub.catalogues import tr
 from hub.i18n import money, usd
 from hub.schemas import FieldError
 from hub.vocab import AifcLink, Stage
@@ -55,7 +56,6 @@ def plausibility(
     """Values that are allowed but unlikely, each saying what to check. Warnings never block:
     import reports them, forms show them and the curation card lists them."""
     warnings: list[FieldError] = []
-    stage_name = f"{project.stage}-stage" if project.stage else "a"
     low, high = TYPICAL_ASK_USD.get(project.stage or "", ANY_STAGE_ASK_USD)
     if project.funding_ask is not None and project.currency:
         usd = reference.fx.to_usd(project.funding_ask, project.currency)
@@ -63,16 +63,24 @@ def plausibility(
             warnings.append(
                 FieldError(
                     "funding_ask",
-                    f"about {money(usd)} is far below what {stage_name} listing usually asks "
-                    f"({money(low)} or more): check for missing zeros or the wrong currency",
+                    tr(
+                        "about {ask} is far below what a listing at this stage usually asks ({low} or more): "
+                        "check for missing zeros or the wrong currency",
+                        ask=money(usd),
+                        low=money(low),
+                    ),
                 )
             )
         elif usd > high * PLAUSIBLE_FACTOR:
             warnings.append(
                 FieldError(
                     "funding_ask",
-                    f"about {money(usd)} is far above what {stage_name} listing usually asks "
-                    f"(up to {money(high)}): check for extra zeros, the wrong currency or the stage",
+                    tr(
+                        "about {ask} is far above what a listing at this stage usually asks (up to {high}): "
+                        "check for extra zeros, the wrong currency or the stage",
+                        ask=money(usd),
+                        high=money(high),
+                    ),
                 )
             )
     if (
@@ -84,23 +92,29 @@ def plausibility(
         warnings.append(
             FieldError(
                 "total_cost",
-                f"is {ratio:,.0f} times the funding ask: check that the ask is the amount raised "
-                "here and that neither has missing or extra zeros",
+                tr(
+                    "is {ratio} times the funding ask: check that the ask is the amount raised here and that "
+                    "neither has missing or extra zeros",
+                    ratio=f"{ratio:,.0f}",
+                ),
             )
         )
     year = (today or date.today()).year
     if project.founded_year is not None and project.founded_year > year:
         warnings.append(
             FieldError(
-                "founded_year", f"{project.founded_year} lies in the future: give the year it was founded"
+                "founded_year",
+                tr("{year} lies in the future: give the year it was founded", year=project.founded_year),
             )
         )
     if project.expected_irr_pct is not None and project.expected_irr_pct > HIGH_IRR_PCT:
         warnings.append(
             FieldError(
                 "expected_irr_pct",
-                f"{project.expected_irr_pct:g}% a year is rare: "
-                "check it is a yearly percentage, not a multiple",
+                tr(
+                    "{irr}% a year is rare: check it is a yearly percentage, not a multiple",
+                    irr=f"{project.expected_irr_pct:g}",
+                ),
             )
         )
     return warnings
@@ -129,16 +143,17 @@ def completeness(project: ProjectIn | Project) -> tuple[float, list[str]]:
     a young company is not marked down for leaving those out.
     """
     parts = {
-        "city": bool(project.city),
-        "SDGs": bool(project.sdgs),
-        f"a description of {MIN_DESCRIPTION}+ characters": len(project.description or "") >= MIN_DESCRIPTION,
-        "AIFC reference": project.aifc_link == AifcLink.NONE or bool(project.aifc_reference),
+        tr("city"): bool(project.city),
+        tr("SDGs"): bool(project.sdgs),
+        tr("a description of {least}+ characters", least=MIN_DESCRIPTION): len(project.description or "")
+        >= MIN_DESCRIPTION,
+        tr("AIFC reference"): project.aifc_link == AifcLink.NONE or bool(project.aifc_reference),
     }
     if not is_venture(project.stage):
         parts |= {
-            "total cost": project.total_cost is not None,
-            "jobs created": project.jobs_created is not None,
-            "expected return or payback": project.expected_irr_pct is not None
+            tr("total cost"): project.total_cost is not None,
+            tr("jobs created"): project.jobs_created is not None,
+            tr("expected return or payback"): project.expected_irr_pct is not None
             or project.payback_years is not None,
         }
     missing = [name for name, present in parts.items() if not present]
@@ -155,44 +170,53 @@ def eligibility(project: ProjectIn, reference: Reference) -> list[Criterion]:
         size = Criterion(
             "size",
             "funding_ask" in project.unknown,
-            "the ask is not known yet: investors see it as unknown and ask about it"
+            tr("the ask is not known yet: investors see it as unknown and ask about it")
             if "funding_ask" in project.unknown
-            else "give the funding ask, or mark it unknown",
+            else tr("give the funding ask, or mark it unknown"),
         )
     else:
         ask_usd = reference.fx.to_usd(project.funding_ask, project.currency or "USD")
         inside = MIN_ASK_USD <= ask_usd <= MAX_ASK_USD
+        bounds = {"ask": usd(ask_usd), "low": usd(MIN_ASK_USD), "high": usd(MAX_ASK_USD)}
         size = Criterion(
             "size",
             inside,
-            f"ask of about {usd(ask_usd)} is {'within' if inside else 'outside'} "
-            f"{usd(MIN_ASK_USD)} – {usd(MAX_ASK_USD)}",
+            tr("ask of about {ask} is within {low} – {high}", **bounds)
+            if inside
+            else tr("ask of about {ask} is outside {low} – {high}", **bounds),
         )
     return [
         Criterion(
             "location",
             region is not None,
-            f"{region.name_en} is in the hub's region (Kazakhstan, Central Asia, Russian border regions)"
+            tr(
+                "{region} is in the hub's region (Kazakhstan, Central Asia, Russian border regions)",
+                region=region.name(),
+            )
             if region
-            else "name the region where the project is",
+            else tr("name the region where the project is"),
         ),
         Criterion(
             "sector",
             bool(priority),
-            "a priority sector is named" if priority else "name at least one of the hub's sectors",
+            tr("a priority sector is named") if priority else tr("name at least one of the hub's sectors"),
         ),
         size,
         Criterion(
             "description",
             description >= MIN_DESCRIPTION,
-            "the description explains the project"
+            tr("the description explains the project")
             if description >= MIN_DESCRIPTION
-            else f"write at least {MIN_DESCRIPTION} characters of description "
-            f"(now {description}): problem, solution, business model, use of funds",
+            else tr(
+                "write at least {least} characters of description (now {now}): problem, solution, business "
+                "model, use of funds",
+                least=MIN_DESCRIPTION,
+                now=description,
+            ),
         ),
         Criterion(
             "impact",
             bool(project.sdgs),
-            "SDGs are named" if project.sdgs else "name the SDGs the project contributes to",
+            tr("SDGs are named") if project.sdgs else tr("name the SDGs the project contributes to"),
         ),
     ]

@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from hub import catalogues, lang
+from hub.catalogues import N_, tr, translated
 from hub.duplicates import normal_phone, normal_website
 from hub.language import text_language
 from hub.reference import Reference
@@ -61,7 +63,9 @@ class InvalidInput(ValueError):
 
 
 def _fail(message: str, **values: Any) -> PydanticCustomError:
-    return PydanticCustomError("hub", message, values)
+    """A validation error; ``message`` is a sentence template (its own msgid, see
+    ``hub.catalogues.translated``), said in the reader's language."""
+    return PydanticCustomError("hub", translated(message), values)
 
 
 # --- parsing of raw cells --------------------------------------------------------------------
@@ -167,10 +171,11 @@ def _clean_text(value: Any) -> Any:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     found = CONTROL.search(value)
     if found:
+        code = format(ord(found.group()), "04X")
         raise _fail(
             "contains an invisible control character (U+{code}) at position {at}: remove it "
             "(text copied from a PDF, a web page or another program often carries them)",
-            code=f"{ord(found.group()):04X}",
+            code=code,
             at=found.start() + 1,
         )
     return value
@@ -206,7 +211,7 @@ def _one_of(value: str, allowed: list[str], what: str) -> str:
         raise _fail(
             "'{value}' is not a known {what}: use one of {allowed}",
             value=value,
-            what=what,
+            what=translated(what),
             allowed=", ".join(allowed),
         )
     return value
@@ -216,9 +221,9 @@ def _all_of(values: list[str], allowed: list[str], what: str) -> list[str]:
     unknown = [v for v in values if v not in allowed]
     if unknown:
         raise _fail(
-            "{unknown} not a known {what}: use {allowed}",
-            unknown=", ".join(f"'{u}'" for u in unknown) + (" is" if len(unknown) == 1 else " are"),
-            what=what,
+            "{unknown}: not a known {what}; use {allowed}",
+            unknown=", ".join(f"'{u}'" for u in unknown),
+            what=translated(what),
             allowed=", ".join(allowed),
         )
     return list(dict.fromkeys(values))
@@ -253,8 +258,13 @@ def _usd_ceiling(field: str, amount: Decimal | None, currency: str, reference: R
     return [
         FieldError(
             field,
-            f"{amount:,.2f} {currency} (about USD {usd:,.0f}) is implausibly large: "
-            "check for extra zeros or a wrong currency",
+            tr(
+                "{amount} {currency} (about USD {usd}) is implausibly large: check for extra zeros or a "
+                "wrong currency",
+                amount=f"{amount:,.2f}",
+                currency=currency,
+                usd=f"{usd:,.0f}",
+            ),
         )
     ]
 
@@ -333,7 +343,7 @@ class ProjectIn(_Input):
     @field_validator("unknown")
     @classmethod
     def _unknown(cls, value: list[str]) -> list[str]:
-        return _all_of(value, list(UNKNOWABLE), "field that may be unknown")
+        return _all_of(value, list(UNKNOWABLE), N_("field that may be unknown"))
 
     @field_validator("owner_email")
     @classmethod
@@ -348,32 +358,34 @@ class ProjectIn(_Input):
     @field_validator("stage")
     @classmethod
     def _stage(cls, value: str | None) -> str | None:
-        return None if value is None else _one_of(value, [*slugs(Stage), UNKNOWN], "stage")
+        return None if value is None else _one_of(value, [*slugs(Stage), UNKNOWN], N_("stage"))
 
     @field_validator("instruments")
     @classmethod
     def _instruments(cls, value: list[str]) -> list[str]:
-        return _all_of(value, slugs(Instrument), "instrument")
+        return _all_of(value, slugs(Instrument), N_("instrument"))
 
     @field_validator("aifc_link")
     @classmethod
     def _aifc_link(cls, value: str) -> str:
-        return _one_of(value, slugs(AifcLink), "AIFC link")
+        return _one_of(value, slugs(AifcLink), N_("AIFC link"))
 
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        return None if value is None else _one_of(value, slugs(Language), "language")
+        return None if value is None else _one_of(value, slugs(Language), N_("language"))
 
     @field_validator("status")
     @classmethod
     def _status(cls, value: str) -> str:
-        return _one_of(value, slugs(Status), "status")
+        return _one_of(value, slugs(Status), N_("status"))
 
     @field_validator("country")
     @classmethod
     def _country(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else _one_of(value, sorted(_reference(info).countries), "country code")
+        return (
+            None if value is None else _one_of(value, sorted(_reference(info).countries), N_("country code"))
+        )
 
     @field_validator("region")
     @classmethod
@@ -389,7 +401,7 @@ class ProjectIn(_Input):
     @field_validator("sectors")
     @classmethod
     def _sectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        return _all_of(value, sorted(_reference(info).sectors), "sector slug")
+        return _all_of(value, sorted(_reference(info).sectors), N_("sector slug"))
 
     @field_validator("sdgs")
     @classmethod
@@ -451,27 +463,27 @@ class InvestorIn(_Input):
     @field_validator("investor_type")
     @classmethod
     def _type(cls, value: str) -> str:
-        return _one_of(value, slugs(InvestorType), "investor type")
+        return _one_of(value, slugs(InvestorType), N_("investor type"))
 
     @field_validator("stages")
     @classmethod
     def _stages(cls, value: list[str]) -> list[str]:
-        return _all_of(value, slugs(Stage), "stage")
+        return _all_of(value, slugs(Stage), N_("stage"))
 
     @field_validator("instruments")
     @classmethod
     def _instruments(cls, value: list[str]) -> list[str]:
-        return _all_of(value, slugs(Instrument), "instrument")
+        return _all_of(value, slugs(Instrument), N_("instrument"))
 
     @field_validator("language")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
-        return _all_of(value, slugs(Language), "language")
+        return _all_of(value, slugs(Language), N_("language"))
 
     @field_validator("sectors", "excluded_sectors")
     @classmethod
     def _sectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        return _all_of(value, sorted(_reference(info).sectors), "sector slug")
+        return _all_of(value, sorted(_reference(info).sectors), N_("sector slug"))
 
     @field_validator("regions")
     @classmethod
@@ -480,9 +492,9 @@ class InvestorIn(_Input):
         unknown = [v for v in value if v not in reference.regions and v not in reference.countries]
         if unknown:
             raise _fail(
-                "{unknown} not a known region or country: use ISO 3166-2 region codes such as KZ-71 or "
+                "{unknown}: not a known region or country; use ISO 3166-2 region codes such as KZ-71 or "
                 "country codes ({countries}) for a whole country",
-                unknown=", ".join(f"'{u}'" for u in unknown) + (" is" if len(unknown) == 1 else " are"),
+                unknown=", ".join(f"'{u}'" for u in unknown),
                 countries=", ".join(sorted(reference.countries)),
             )
         return list(dict.fromkeys(value))
@@ -523,6 +535,11 @@ _LABELS = {
 }
 
 
+def field_name(field: str) -> str:
+    """A field's name in the reader's language (the interface's ``field.*`` texts)."""
+    return catalogues.load(lang.current()).get(f"field.{field}") or label(field)
+
+
 def label(field: str) -> str:
     """The human name of an input field."""
     return _LABELS.get(field, field.replace("_", " ").capitalize())
@@ -536,29 +553,36 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "hub":
         return str(error["msg"])
     if kind == "missing" or (kind in {"string_type", "decimal_type", "int_type"} and given is None):
-        return "is required: fill it in"
+        return tr("is required: fill it in")
     if kind == "string_too_short":
-        return f"is too short ({len(given or '')} characters): write at least {ctx['min_length']}"
-    if kind == "string_too_long":
-        return f"is {len(given)} characters long: shorten it to at most {ctx['max_length']}"
-    if kind == "too_short":
-        return "is empty: give at least one value (separate several with ';')"
-    if kind == "too_long":
-        return f"has too many values: give at most {ctx['max_length']}"
-    if kind in {"greater_than", "greater_than_equal"}:
-        bound = ctx.get("gt", ctx.get("ge"))
-        return (
-            f"must be above {bound}; '{given}' is not"
-            if kind == "greater_than"
-            else (f"must be at least {bound}; '{given}' is not")
+        return tr(
+            "is too short ({length} characters): write at least {least}",
+            length=len(given or ""),
+            least=ctx["min_length"],
         )
+    if kind == "string_too_long":
+        return tr(
+            "is {length} characters long: shorten it to at most {most}",
+            length=len(given),
+            most=ctx["max_length"],
+        )
+    if kind == "too_short":
+        return tr("is empty: give at least one value (separate several with ';')")
+    if kind == "too_long":
+        return tr("has too many values: give at most {most}", most=ctx["max_length"])
+    if kind == "greater_than":
+        return tr("must be above {bound}; '{given}' is not", bound=ctx.get("gt"), given=given)
+    if kind == "greater_than_equal":
+        return tr("must be at least {bound}; '{given}' is not", bound=ctx.get("ge"), given=given)
     if kind in {"less_than", "less_than_equal"}:
-        return f"must be at most {ctx.get('lt', ctx.get('le'))}; '{given}' is too large"
+        return tr(
+            "must be at most {bound}; '{given}' is too large", bound=ctx.get("lt", ctx.get("le")), given=given
+        )
     if kind in {"int_parsing", "int_from_float"}:
-        return f"'{given}' is not a whole number: write digits only, e.g. 25"
+        return tr("'{given}' is not a whole number: write digits only, e.g. 25", given=given)
     if kind == "float_parsing":
-        return f"'{given}' is not a number: write e.g. 12.5"
-    return f"'{given}' is not valid here ({error['msg']})"
+        return tr("'{given}' is not a number: write e.g. 12.5", given=given)
+    return tr("'{given}' is not valid here ({reason})", given=given, reason=error["msg"])
 
 
 def _errors_from(error: ValidationError) -> list[FieldError]:
@@ -579,8 +603,13 @@ def _project_checks(project: ProjectIn, reference: Reference) -> list[FieldError
             problems.append(
                 FieldError(
                     "region",
-                    f"{project.region} ({region.name_en}) lies in {region.country}, not {project.country}: "
-                    "correct the country or the region",
+                    tr(
+                        "{region} ({name}) lies in {country}, not {given}: correct the country or the region",
+                        region=project.region,
+                        name=region.name(),
+                        country=region.country,
+                        given=project.country,
+                    ),
                 )
             )
     amounts = [name for name in ("funding_ask", "total_cost") if getattr(project, name) is not None]
@@ -588,8 +617,10 @@ def _project_checks(project: ProjectIn, reference: Reference) -> list[FieldError
         problems.append(
             FieldError(
                 "currency",
-                f"is required with the {' and '.join(label(a).lower() for a in amounts)}: "
-                "write its ISO code, e.g. KZT or USD",
+                tr(
+                    "is required with the {amounts}: write its ISO code, e.g. KZT or USD",
+                    amounts=" + ".join(field_name(a).lower() for a in amounts),
+                ),
             )
         )
     elif project.currency:
@@ -600,13 +631,17 @@ def _project_checks(project: ProjectIn, reference: Reference) -> list[FieldError
         problems.append(
             FieldError(
                 "total_cost",
-                f"is {total:,.2f}, below the funding ask of {ask:,.2f}: "
-                "the ask is the part of the total cost you raise, so raise the total cost or lower the ask",
+                tr(
+                    "is {total}, below the funding ask of {ask}: the ask is the part of the total cost you "
+                    "raise, so raise the total cost or lower the ask",
+                    total=f"{total:,.2f}",
+                    ask=f"{ask:,.2f}",
+                ),
             )
         )
     both = sorted(set(project.unknown) & {n for n in UNKNOWABLE if getattr(project, n)})
     if both:
-        problems.append(FieldError(both[0], "is both given and declared unknown: keep one"))
+        problems.append(FieldError(both[0], tr("is both given and declared unknown: keep one")))
     return problems
 
 
@@ -653,29 +688,41 @@ def missing_for_submission(project: ProjectIn | Any) -> list[FieldError]:
         length = len((given[name] or "").strip())
         if length < least:
             needs.append(
-                FieldError(name, f"is too short ({length} characters): write at least {least}")
+                FieldError(
+                    name,
+                    tr(
+                        "is too short ({length} characters): write at least {least}",
+                        length=length,
+                        least=least,
+                    ),
+                )
                 if length
-                else FieldError(name, f"is required: write at least {least} characters")
+                else FieldError(name, tr("is required: write at least {least} characters", least=least))
             )
     if len((given["owner_name"] or "").strip()) < OWNER_MIN:
-        needs.append(FieldError("owner_name", "is required: name the organisation behind the project"))
+        needs.append(FieldError("owner_name", tr("is required: name the organisation behind the project")))
     for name in ("owner_email", "country", "region"):
         if not given[name]:
-            needs.append(FieldError(name, "is required: fill it in"))
+            needs.append(FieldError(name, tr("is required: fill it in")))
     if not given["sectors"]:
-        needs.append(FieldError("sectors", "is empty: name at least one sector (separate several with ';')"))
+        needs.append(
+            FieldError("sectors", tr("is empty: name at least one sector (separate several with ';')"))
+        )
     unknown = set(given["unknown"] or ())
     for name in UNKNOWABLE:
         if not given[name] and name not in unknown:
             needs.append(
-                FieldError(name, "is required: give it, or write unknown if the listing does not say")
+                FieldError(name, tr("is required: give it, or write unknown if the listing does not say"))
             )
     if given["aifc_link"] in NEEDS_AIFC_REFERENCE and not given["aifc_reference"]:
         needs.append(
             FieldError(
                 "aifc_reference",
-                f"is required for the AIFC link '{given['aifc_link']}': give the registration number, "
-                "AIX ticker or supporting AIFC body so staff can verify it",
+                tr(
+                    "is required for the AIFC link '{link}': give the registration number, AIX ticker or "
+                    "supporting AIFC body so staff can verify it",
+                    link=given["aifc_link"],
+                ),
             )
         )
     return needs
@@ -688,8 +735,11 @@ def _investor_checks(investor: InvestorIn, reference: Reference) -> list[FieldEr
         problems.append(
             FieldError(
                 "ticket_min",
-                f"{investor.ticket_min:,.2f} is above the maximum ticket of {investor.ticket_max:,.2f}: "
-                "swap them or correct one",
+                tr(
+                    "{low} is above the maximum ticket of {high}: swap them or correct one",
+                    low=f"{investor.ticket_min:,.2f}",
+                    high=f"{investor.ticket_max:,.2f}",
+                ),
             )
         )
     problems += _usd_ceiling("ticket_max", investor.ticket_max, investor.currency, reference)
@@ -698,7 +748,10 @@ def _investor_checks(investor: InvestorIn, reference: Reference) -> list[FieldEr
         problems.append(
             FieldError(
                 "excluded_sectors",
-                f"{', '.join(both)} is both a target and an excluded sector: keep it in only one list",
+                tr(
+                    "{sectors} is both a target and an excluded sector: keep it in only one list",
+                    sectors=", ".join(both),
+                ),
             )
         )
     return problems

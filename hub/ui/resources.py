@@ -11,7 +11,7 @@ from datetime import datetime
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from hub import insights, reads
+from hub import insights, lang, reads
 from hub.actors import SYSTEM, Actor
 from hub.context import Hub, open_encoder, open_hub
 from hub.engine import MatchingEngine, open_engine
@@ -91,12 +91,17 @@ def last_refresh_reports() -> list[str]:
 def region_exposure() -> list[insights.Exposure]:
     """Regions' share of investors' top 10s (one match per investor), cached per index state."""
     current = matcher()
-    key = (current.project_index.revision, current.investor_index.revision, len(current.projects))
+    key = (
+        current.project_index.revision,
+        current.investor_index.revision,
+        len(current.projects),
+        lang.current(),
+    )
     return _exposure(key)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _exposure(key: tuple[int, int, int]) -> list[insights.Exposure]:
+@st.cache_data(show_spinner=False, max_entries=12)
+def _exposure(key: tuple[int, int, int, str]) -> list[insights.Exposure]:  # per language: names differ
     return insights.region_exposure(matcher(), get_hub().reference)
 
 

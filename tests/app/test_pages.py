@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from hub.config import PROJECT_ROOT
-from hub.i18n import MESSAGES
+from hub.i18n import MESSAGES, money, t
 from hub.vocab import Status
 from tests.app.conftest import shown
 
@@ -248,7 +248,9 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     # the recap of the whole passport, before submitting it
     assert "Your passport as reviewers and investors will read it" in [shown(s.value) for s in app.subheader]
     recap = _texts(app)
-    assert "Osh" in recap and "USD 800 k" in recap and "USD 1.2 M" in recap and "Equity, Debt" in recap
+    assert (
+        "Osh" in recap and money(800_000) in recap and money(1_200_000) in recap and "Equity, Debt" in recap
+    )
     # the criteria are a checklist, each starting with a capital letter, not five green boxes
     assert (
         not app.success
@@ -704,3 +706,28 @@ def test_the_sidebar_shows_the_whole_name_of_the_account_acted_as(app: AppTest) 
     longest = max(chooser.options, key=len)
     chooser.set_value(longest).run()
     assert longest in [shown(c.value) for c in app.sidebar.caption]  # wraps, where the box cuts it
+
+
+def test_a_link_with_lang_opens_the_app_in_that_language(
+    make_app: Callable[[], AppTest], seeded_app_env: Path
+) -> None:
+    app = make_app()
+    app.query_params["lang"] = "ru"
+    app.run()
+    assert not app.exception
+    assert t("app.tagline", "ru") in [shown(c.value) for c in app.caption]
+    assert t("app.tagline", "ru") != t("app.tagline", "en")
+    assert app.session_state["language_choice"] == "ru"
+
+
+def test_the_language_chosen_is_remembered_for_the_account(
+    make_app: Callable[[], AppTest], seeded_app_env: Path
+) -> None:
+    app = make_app().run()
+    account = app.session_state["actor"].account_id
+    app.segmented_control(key="language_choice").set_value("kk").run()
+    assert not app.exception and t("app.tagline", "kk") in [shown(c.value) for c in app.caption]
+    assert _query(seeded_app_env, "select language from accounts where id = ?", account) == [("kk",)]
+    again = make_app().run()  # a new browser session of the same account
+    assert again.session_state["language_choice"] == "kk"
+    assert t("app.tagline", "kk") in [shown(c.value) for c in again.caption]

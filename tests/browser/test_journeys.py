@@ -16,8 +16,9 @@ from tests.browser.conftest import TIMEOUT_MS, go, shot
 pytestmark = pytest.mark.browser
 
 
-def act_as(page: object, role: str) -> None:
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Act as").locator("input").click()
+def act_as(page: object, role: str, label: str = "Act as") -> None:
+    """Choose a demo role in the sidebar (``label``: the selector's name in the page's language)."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").click()
     page.get_by_role("option", name=role).click()  # the role's pages appear; go() waits for them
 
 
@@ -44,7 +45,7 @@ def test_the_investor_journey(page: object) -> None:
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 18)  # the first row's selection cell, below the header
     page.get_by_role("heading", name="Similar projects").wait_for()
-    assert "?project=DEMO-P-" in page.url
+    assert "project=DEMO-P-" in page.url
 
 
 def test_the_curation_journey(page: object) -> None:
@@ -205,3 +206,34 @@ def test_a_project_published_since_the_last_visit_is_announced_and_badged(
         expect(page.get_by_role("button", name="Open project")).to_have_count(1)  # the new card only
         shot(page, "investor-new-matches")
         context.close()
+
+
+CUT = "nodes => nodes.filter(n => [n, ...n.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)).map(n => n.innerText)"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_app_reads_in_russian_and_kazakh_and_the_text_fits(
+    browser: object, server: str, language: str
+) -> None:
+    from hub.i18n import t
+
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/?lang={language}")
+    page.get_by_text(t("app.tagline", language)).wait_for()
+    page.locator('[data-testid="stMetricValue"]').nth(4).wait_for()
+    page.wait_for_timeout(500)
+    assert not page.locator('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]').evaluate_all(CUT)
+    shot(page, f"home-{language}")
+    go(page, t("nav.matches", language), t("matches.title", language))
+    page.locator(".js-plotly-plot").nth(2).wait_for()
+    assert not page.locator('[data-testid="stSidebarNav"] a').evaluate_all(CUT)  # no label cut
+    shot(page, f"investor-matches-{language}")
+    act_as(page, t("role.hub_staff", language), t("actor.role", language))
+    go(page, t("nav.queue", language), t("queue.title", language))
+    page.get_by_text(t("queue.criteria", language)).first.wait_for()
+    assert not page.locator('[data-testid="stTab"]').evaluate_all(CUT)
+    shot(page, f"curation-queue-{language}")
+    assert f"lang={language}" in page.url
+    context.close()

@@ -59,11 +59,33 @@ def test_import_of_a_mixed_file_exits_non_zero_and_names_every_bad_row(
     write_rows(rows, COLUMNS, tmp_path / "mixed.csv")
     code, output = run(settings, "import", "projects", str(tmp_path / "mixed.csv"))
     assert code == EXIT_INVALID
-    assert f"line 4 [{rows[2]['external_id']}] sectors: 'space' is not a known sector slug" in output
+    assert f"line 4 [{rows[2]['external_id']}] sectors: 'space': not a known sector slug" in output
     assert "Imported nothing" in output and "--skip-invalid" in output
 
     code, output = run(settings, "import", "projects", str(tmp_path / "mixed.csv"), "--skip-invalid")
     assert code == EXIT_OK and "3 created" in output and "skipped 1 invalid" in output
+
+
+def test_the_import_report_is_in_the_language_of_whoever_imports(
+    settings: Settings, demo: DemoData, tmp_path: Path
+) -> None:
+    from hub import catalogues, lang
+
+    rows = [dict(r) for r in demo.projects[:2]]
+    rows[1]["summary"] = "Short"
+    write_rows(rows, COLUMNS, tmp_path / "short.csv")
+    try:
+        code, output = run(settings, "--lang", "ru", "import", "projects", str(tmp_path / "short.csv"))
+    finally:
+        lang.use("en")
+    russian = catalogues.load("ru")
+    assert code == EXIT_INVALID
+    too_short = russian["is too short ({length} characters): write at least {least}"].format(
+        length=5, least=20
+    )
+    assert too_short in output and "is too short" not in output
+    assert russian["Imported nothing: {bad} of {rows} {kind} rows are invalid. Fix them and import again, "
+                   "or pass --skip-invalid to import only the valid rows."].split("{")[0] in output  # fmt: skip
 
 
 def test_import_of_a_file_that_cannot_be_read_says_why(settings: Settings, tmp_path: Path) -> None:

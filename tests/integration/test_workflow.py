@@ -19,6 +19,7 @@ from hub.curation import (
     verify_aifc_link,
 )
 from hub.engine import open_engine
+from hub.i18n import usd
 from hub.interest import accept, contacts, express, next_stages
 from hub.matching import ProjectFilters
 from hub.models import Account, Project
@@ -105,7 +106,7 @@ def test_aifc_links_are_verified_by_staff_only(seeded_hub: Hub) -> None:
 def test_eligibility_and_completeness_say_what_is_missing(reference) -> None:
     thin = validate_project({**GOOD_PROJECT, "sdgs": "", "total_cost": "", "funding_ask": "20000"}, reference)
     criteria = {c.name: c for c in eligibility(thin, reference)}
-    assert not criteria["size"].passed and "outside USD 50 k" in criteria["size"].message
+    assert not criteria["size"].passed and f"outside {usd(50_000)}" in criteria["size"].message
     assert not criteria["impact"].passed and not criteria["description"].passed
     score, missing = completeness(thin)
     assert 0 < score < 1 and "total cost" in missing and "SDGs" in missing

@@ -81,3 +81,27 @@ def test_the_examples_people_here_expect() -> None:
     assert number(1_250_000, "ru").replace("\u00a0", " ") == "1 250 000"
     assert format_date(date(2026, 11, 30), "d MMMM y", locale="kk") == "30 қараша 2026"
     assert money(500_000_000, "KZT", "en").replace("\u00a0", " ") == "KZT 500M"  # not "KZT500M"
+
+
+def test_validation_and_criteria_are_said_in_the_readers_language(reference: Reference) -> None:
+    from hub.passport import eligibility
+    from hub.schemas import InvalidInput, validate_project
+    from tests.unit.test_validation import GOOD_PROJECT
+
+    russian = catalogues.load("ru", fresh=True)
+    template = "is too short ({length} characters): write at least {least}"
+    try:
+        lang.use("ru")
+        with pytest.raises(InvalidInput) as caught:
+            validate_project({**GOOD_PROJECT, "summary": "Short"}, reference)
+        (error,) = caught.value.errors
+        assert (
+            error.message
+            == russian[template].format(length=5, least=20)
+            != template.format(length=5, least=20)
+        )
+        valid = validate_project(GOOD_PROJECT, reference)
+        sentences = [criterion.message for criterion in eligibility(valid, reference)]
+        assert russian["a priority sector is named"] in sentences
+    finally:
+        lang.use("en")

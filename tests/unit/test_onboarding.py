@@ -78,7 +78,7 @@ def test_stage_instruments_and_ask_may_be_declared_unknown_and_submission_accept
 def test_unknown_beside_a_real_value_or_a_given_fact_is_refused(reference: Reference) -> None:
     with pytest.raises(InvalidInput) as caught:
         validate_project({**GOOD_PROJECT, "instruments": "equity;unknown"}, reference)
-    assert "'unknown' is not a known instrument" in str(caught.value)
+    assert "'unknown': not a known instrument" in str(caught.value)
     with pytest.raises(InvalidInput) as caught:
         validate_project({**GOOD_PROJECT, "unknown": "stage"}, reference)  # stage "growth" is given
     assert [e.field for e in caught.value.errors] == ["stage"]
