@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from hub.catalogues import N_, translated
+
 # Legal forms and company-kind words, in the languages of the region (lower case, no dots):
 # English, Russian, Kazakh, Kyrgyz and Uzbek abbreviations and their spelled-out forms.
 LEGAL_FORMS = frozenset(
@@ -301,14 +303,16 @@ class Signal:
     value: str
 
     def __str__(self) -> str:
-        return {
-            "website": f"same website {self.value}",
-            "name": f"same name '{self.value}'",
-            "organisation": f"same organisation '{self.value}'",
-            "email": f"same contact email {self.value}",
-            "phone": f"same contact phone {self.value}",
-            "text": f"text similarity {self.value}",
+        """The signal in the reader's language."""
+        said = {
+            "website": N_("same website {value}"),
+            "name": N_("same name '{value}'"),
+            "organisation": N_("same organisation '{value}'"),
+            "email": N_("same contact email {value}"),
+            "phone": N_("same contact phone {value}"),
+            "text": N_("text similarity {value}"),
         }[self.kind]
+        return translated(said).format(value=self.value)
 
 
 @dataclass(frozen=True)

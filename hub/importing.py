@@ -263,11 +263,18 @@ def import_records(
     for line, record in records:
         external_id = str(record.get("external_id") or "").strip()
         if not external_id:
-            report.errors.append(RowError(line, "", "external_id", "is required: give each row a unique id"))
+            report.errors.append(
+                RowError(line, "", "external_id", tr("is required: give each row a unique id"))
+            )
             continue
         if external_id in seen:
             report.errors.append(
-                RowError(line, external_id, "external_id", f"repeats the id of line {seen[external_id]}")
+                RowError(
+                    line,
+                    external_id,
+                    "external_id",
+                    tr("repeats the id of line {line}", line=seen[external_id]),
+                )
             )
             continue
         seen[external_id] = line
@@ -376,8 +383,11 @@ def _unchanged_contacts(
                 lines[key],
                 key,
                 "owner_email",
-                f"would replace the contact {stored[key]} of a listing its owner manages: check with the "
-                "owner, then import with --confirm-contact-changes (the staff page's confirmation)",
+                tr(
+                    "would replace the contact {contact} of a listing its owner manages: check with the "
+                    "owner, then import with --confirm-contact-changes (the staff page's confirmation)",
+                    contact=stored[key],
+                ),
             )
         )
     return [item for item in valid if item.external_id not in changed]
@@ -418,8 +428,11 @@ def _keep_listed(
                 demoted[key],
                 key,
                 "status",
-                f"the stored listing is {status}: an incomplete row would move it back to draft; "
-                "complete the row, or leave it out of this import",
+                tr(
+                    "the stored listing is {status}: an incomplete row would move it back to draft; complete "
+                    "the row, or leave it out of this import",
+                    status=status,
+                ),
             )
         )
     report.needs = [n for n in report.needs if n.external_id not in kept]

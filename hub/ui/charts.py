@@ -86,14 +86,14 @@ def factor_legend(language: str | None = None) -> go.Figure:
             hoverinfo="skip",
         )
     figure.update_layout(
-        height=60,
+        height=84,  # room for the legend to wrap to a second row (longer Russian and Kazakh names)
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         xaxis={"visible": False},
         yaxis={"visible": False},
         legend={
             "orientation": "h",
-            "y": 0.5,
-            "yanchor": "middle",
+            "y": 1,
+            "yanchor": "top",
             "font": {"size": 11},
             "itemclick": False,
             "itemdoubleclick": False,

@@ -67,6 +67,32 @@ def test_every_page_renders_without_error(app: AppTest, role: str, page: str, ti
     assert not app.error
 
 
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_page_renders_in_russian_and_kazakh(
+    make_app: Callable[[], AppTest], seeded_app_env: Path, language: str
+) -> None:
+    pages = [
+        ("investor", "explore", "explore.title"),
+        ("investor", "aifc", "aifc.title"),
+        ("investor", "insights", "insights.title"),
+        ("investor", "investor_matches", "matches.title"),
+        ("investor", "investor_profile", "profile.title"),
+        ("project_owner", "owner_submit", "submit.title"),
+        ("project_owner", "owner_proposals", "proposals.title"),
+        ("hub_staff", "staff_queue", "queue.title"),
+        ("admin", "admin_users", "admin.title"),
+    ]
+    app = make_app()
+    app.query_params["lang"] = language
+    app.run()
+    for role, page, title in pages:
+        app.selectbox(key="actor_role").set_value(role).run()
+        app.switch_page(f"{PAGES}/{page}.py").run()
+        assert not app.exception, (language, page)
+        assert [shown(x.value) for x in app.title] == [t(title, language)], (language, page)
+        assert not app.error, (language, page)
+
+
 def test_explore_searches_by_meaning_and_filters(app: AppTest) -> None:
     app.switch_page(f"{PAGES}/explore.py").run()
     app.text_input(key="explore_query").input("solar power plant").run()
