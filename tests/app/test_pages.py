@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from hub import lang
 from hub.config import PROJECT_ROOT
 from hub.i18n import MESSAGES, money, t
 from hub.vocab import Status
@@ -84,13 +85,18 @@ def test_every_page_renders_in_russian_and_kazakh(
     ]
     app = make_app()
     app.query_params["lang"] = language
-    app.run()
-    for role, page, title in pages:
-        app.selectbox(key="actor_role").set_value(role).run()
-        app.switch_page(f"{PAGES}/{page}.py").run()
-        assert not app.exception, (language, page)
-        assert [shown(x.value) for x in app.title] == [t(title, language)], (language, page)
-        assert not app.error, (language, page)
+    # AppTest formats the widgets' options in this thread: read them in the page's language too
+    lang.use(language)
+    try:
+        app.run()
+        for role, page, title in pages:
+            app.selectbox(key="actor_role").set_value(role).run()
+            app.switch_page(f"{PAGES}/{page}.py").run()
+            assert not app.exception, (language, page)
+            assert [shown(x.value) for x in app.title] == [t(title, language)], (language, page)
+            assert not app.error, (language, page)
+    finally:
+        lang.use("en")
 
 
 def test_explore_searches_by_meaning_and_filters(app: AppTest) -> None:
