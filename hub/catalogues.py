@@ -10,6 +10,8 @@ empty or fuzzy entry falls back to English.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -131,4 +133,6 @@ def sentences() -> dict[str, str]:
     found = extract_from_dir(
         str(Path(__file__).parent), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=()
     )
-    return {message: message for _, _, message, _, _ in found if isinstance(message, str) and message}
+    # the extractor remarks on every f-string passed as a value (not as the template): quiet
+    with contextlib.redirect_stderr(io.StringIO()):
+        return {message: message for _, _, message, _, _ in found if isinstance(message, str) and message}

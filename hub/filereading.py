@@ -25,6 +25,8 @@ import ijson
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from hub.catalogues import tr
+
 FORMATS = (".csv", ".xlsx", ".json")
 MAX_CELL = 1_000_000  # characters in one CSV cell; longer texts are refused by validation anyway
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,21 +109,35 @@ def read_records(path: Path, *, sheet: str | None = None, limits: Limits | None 
     limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ImportFileError(f"{path.name}: unsupported file type '{suffix}'; use {', '.join(FORMATS)}")
+        raise ImportFileError(
+            tr(
+                "{file}: unsupported file type '{suffix}'; use {formats}",
+                file=path.name,
+                suffix=suffix,
+                formats=", ".join(FORMATS),
+            )
+        )
     if not path.is_file():
         raise ImportFileError(
-            f"{path}: no such file" if not path.exists() else f"{path}: a folder, not a file"
+            tr("{file}: no such file", file=path)
+            if not path.exists()
+            else tr("{file}: a folder, not a file", file=path)
         )
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ImportFileError(
-            f"{path.name} is {size / 2**20:.1f} MB; the import limit is {limits.max_bytes / 2**20:.0f} MB "
-            "(HUB_IMPORT_MAX_MB): split the file, or raise the limit"
+            tr(
+                "{file} is {size} MB; the import limit is {limit} MB (HUB_IMPORT_MAX_MB): split the file, "
+                "or raise the limit",
+                file=path.name,
+                size=f"{size / 2**20:.1f}",
+                limit=f"{limits.max_bytes / 2**20:.0f}",
+            )
         )
     opener = {".csv": _csv, ".xlsx": _xlsx, ".json": _json}[suffix]
     records = opener(path, sheet, limits)
     if not records:
-        raise ImportFileError(f"{records.source}: the file has no data rows")
+        raise ImportFileError(tr("{file}: the file has no data rows", file=records.source))
     return records
 
 
@@ -129,8 +145,12 @@ def _counted(rows: Iterator[Row], source: str, limits: Limits) -> Iterator[Row]:
     for count, row in enumerate(rows, start=1):
         if count > limits.max_rows:
             raise ImportFileError(
-                f"{source} has more than {limits.max_rows:,} rows, the import limit "
-                "(HUB_IMPORT_MAX_ROWS): split the file, or raise the limit"
+                tr(
+                    "{file} has more than {rows} rows, the import limit (HUB_IMPORT_MAX_ROWS): split the "
+                    "file, or raise the limit",
+                    file=source,
+                    rows=f"{limits.max_rows:,}",
+                )
             )
         yield row
 
@@ -144,11 +164,14 @@ def _encoding(path: Path, notes: list[str]) -> str:
     with path.open("rb") as handle:
         start = handle.read(8192)
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        notes.append(f"{path.name} was read as UTF-16")
+        notes.append(tr("{file} was read as UTF-16", file=path.name))
         return "utf-16"
     if b"\x00" in start:
         raise ImportFileError(
-            f"{path.name} is not a text file (it holds binary data): export the sheet as CSV UTF-8"
+            tr(
+                "{file} is not a text file (it holds binary data): export the sheet as CSV UTF-8",
+                file=path.name,
+            )
         )
     return "utf-8-sig"
 
@@ -160,11 +183,18 @@ def _detected(path: Path, notes: list[str]) -> str:
     name = ENCODINGS_TOLD.get(best.encoding) if best is not None else None
     if best is None or name is None:
         raise ImportFileError(
-            f"{path.name} is not UTF-8 and its encoding could not be told: "
-            "save it as 'CSV UTF-8' and import again"
+            tr(
+                "{file} is not UTF-8 and its encoding could not be told: save it as 'CSV UTF-8' and "
+                "import again",
+                file=path.name,
+            )
         )
     notes.append(
-        f"{path.name} is not UTF-8: it was read as {name}; saving it as 'CSV UTF-8' avoids the guess"
+        tr(
+            "{file} is not UTF-8: it was read as {encoding}; saving it as 'CSV UTF-8' avoids the guess",
+            file=path.name,
+            encoding=name,
+        )
     )
     return best.encoding
 
@@ -217,8 +247,12 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
             for row in reader:
                 if None in row:  # more cells than header columns
                     raise ImportFileError(
-                        f"{path.name}: line {reader.line_num} has more cells than the header has "
-                        "columns: check for an unquoted comma in a cell, or a missing column name"
+                        tr(
+                            "{file}: line {line} has more cells than the header has columns: check for an "
+                            "unquoted comma in a cell, or a missing column name",
+                            file=path.name,
+                            line=reader.line_num,
+                        )
                     )
                 if any((value or "").strip() for value in row.values() if isinstance(value, str)):
                     yield reader.line_num, {k.strip(): restore(v) for k, v in row.items() if k}
@@ -226,13 +260,21 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
             quotes.drain()
             if not quotes.inside:
                 raise ImportFileError(
-                    f"{path.name}: line {reader.line_num} cannot be read as CSV ({error})"
+                    tr(
+                        "{file}: line {line} cannot be read as CSV ({error})",
+                        file=path.name,
+                        line=reader.line_num,
+                        error=error,
+                    )
                 ) from None
         if quotes.inside:
             raise ImportFileError(
-                f'{path.name}: line {quotes.opened} opens a double quote (") that never closes, so the '
-                "rest of the file would be read as one cell: close the quote, or double a quote inside "
-                'a cell ("")'
+                tr(
+                    '{file}: line {line} opens a double quote (") that never closes, so the rest of the file '
+                    'would be read as one cell: close the quote, or double a quote inside a cell ("")',
+                    file=path.name,
+                    line=quotes.opened,
+                )
             )
 
 
@@ -257,8 +299,11 @@ def _workbook(path: Path) -> Iterator[Any]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise ImportFileError(
-            f"{path.name} is not an Excel workbook (.xlsx): open it in Excel and save it as .xlsx, "
-            "or export the sheet as CSV UTF-8"
+            tr(
+                "{file} is not an Excel workbook (.xlsx): open it in Excel and save it as .xlsx, or "
+                "export the sheet as CSV UTF-8",
+                file=path.name,
+            )
         ) from None
     try:
         yield book
@@ -271,21 +316,32 @@ def _xlsx(path: Path, sheet: str | None, limits: Limits) -> Records:
         names = [ws.title for ws in book.worksheets]
         with_data = [ws.title for ws in book.worksheets if _has_data(ws)]
     if sheet is not None and sheet not in names:
-        raise ImportFileError(f"{path.name} has no sheet '{sheet}': its sheets are {', '.join(names)}")
+        raise ImportFileError(
+            tr(
+                "{file} has no sheet '{sheet}': its sheets are {sheets}",
+                file=path.name,
+                sheet=sheet,
+                sheets=", ".join(names),
+            )
+        )
     if sheet is None:
         if len(with_data) > 1:
             raise ImportFileError(
-                f"{path.name} has data on several sheets ({', '.join(with_data)}): choose the one to "
-                "import (--sheet NAME, or the sheet field on the import page)"
+                tr(
+                    "{file} has data on several sheets ({sheets}): choose the one to import (--sheet NAME, "
+                    "or the sheet field on the import page)",
+                    file=path.name,
+                    sheets=", ".join(with_data),
+                )
             )
         sheet = with_data[0] if with_data else names[0]
-    source = f"{path.name}, sheet '{sheet}'"
+    source = tr("{file}, sheet '{sheet}'", file=path.name, sheet=sheet)
     chosen = sheet
 
     def read() -> Iterator[Row]:
         return _counted(_sheet_rows(path, chosen, source), source, limits)
 
-    records = Records(read, source, [f"read {source}"] if len(names) > 1 else [])
+    records = Records(read, source, [tr("read {source}", source=source)] if len(names) > 1 else [])
     records.scan()
     return records
 
@@ -305,10 +361,14 @@ def _sheet_rows(path: Path, sheet: str, source: str) -> Iterator[Row]:
             if any(v.strip() for v in values.values()):
                 yield number, values
     if formulas:
-        shown = ", ".join(formulas[:5]) + (f" and {len(formulas) - 5} more" if len(formulas) > 5 else "")
+        more = tr(" and {n} more", n=len(formulas) - 5) if len(formulas) > 5 else ""
         raise ImportFileError(
-            f"{source} holds formulas, whose results are not stored in the file: {shown}. "
-            "Paste them as values (Paste special → Values) and import again"
+            tr(
+                "{source} holds formulas, whose results are not stored in the file: {cells}. Paste them as "
+                "values (Paste special → Values) and import again",
+                source=source,
+                cells=", ".join(formulas[:5]) + more,
+            )
         )
 
 
@@ -331,9 +391,11 @@ def _json(path: Path, _sheet: str | None, limits: Limits) -> Records:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
     except UnicodeDecodeError:
-        raise ImportFileError(f"{path.name} is not UTF-8 text: export it again as UTF-8 JSON") from None
+        raise ImportFileError(
+            tr("{file} is not UTF-8 text: export it again as UTF-8 JSON", file=path.name)
+        ) from None
     if not start.lstrip().startswith(b"["):
-        raise ImportFileError(f"{path.name}: expected a JSON list of objects, one per row")
+        raise ImportFileError(tr("{file}: expected a JSON list of objects, one per row", file=path.name))
 
     def read() -> Iterator[Row]:
         return _counted(_json_rows(path), path.name, limits)
@@ -352,7 +414,9 @@ def _json_rows(path: Path) -> Iterator[Row]:
         try:
             for number, item in enumerate(items, start=1):
                 if not isinstance(item, dict):
-                    raise ImportFileError(f"{path.name}: expected a JSON list of objects, one per row")
+                    raise ImportFileError(
+                        tr("{file}: expected a JSON list of objects, one per row", file=path.name)
+                    )
                 _flat(path, number, item)
                 yield number, item
         except ijson.JSONError as error:
@@ -366,8 +430,13 @@ def _flat(path: Path, number: int, item: dict[str, Any]) -> None:
         )
         if nested:
             raise ImportFileError(
-                f"{path.name}: record {number}, field '{key}' holds a nested object; give a plain "
-                "value (text, number, true/false) or a list of plain values"
+                tr(
+                    "{file}: record {number}, field '{key}' holds a nested object; give a plain value (text, "
+                    "number, true/false) or a list of plain values",
+                    file=path.name,
+                    number=number,
+                    key=key,
+                )
             )
 
 
@@ -375,10 +444,10 @@ def _json_problem(path: Path, error: Exception, records_read: int) -> str:
     """What is wrong with a JSON file the streaming parser gave up on: the standard parser's
     line and column when it agrees (the file is read whole only on this error path)."""
     if "UTF8" in str(error):
-        return "not UTF-8 text: export it again as UTF-8 JSON"
+        return tr("not UTF-8 text: export it again as UTF-8 JSON")
     try:
         json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as precise:
-        return f"not valid JSON ({precise})"
+        return tr("not valid JSON ({reason})", reason=precise)
     first = str(error).strip().splitlines()[0]
-    return f"not valid JSON after record {records_read} ({first})"
+    return tr("not valid JSON after record {number} ({reason})", number=records_read, reason=first)

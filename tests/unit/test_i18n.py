@@ -105,3 +105,20 @@ def test_validation_and_criteria_are_said_in_the_readers_language(reference: Ref
         assert russian["a priority sector is named"] in sentences
     finally:
         lang.use("en")
+
+
+def test_a_file_that_cannot_be_imported_is_explained_in_the_readers_language(tmp_path) -> None:
+    from hub.filereading import ImportFileError, read_records
+
+    (tmp_path / "rows.txt").write_text("a,b\n1,2\n", encoding="utf-8")
+    russian = catalogues.load("ru", fresh=True)
+    try:
+        lang.use("kk")
+        with pytest.raises(ImportFileError) as caught:
+            read_records(tmp_path / "rows.txt")
+    finally:
+        lang.use("en")
+    template = "{file}: unsupported file type '{suffix}'; use {formats}"
+    kazakh = catalogues.load("kk")[template]
+    assert str(caught.value) == kazakh.format(file="rows.txt", suffix=".txt", formats=".csv, .xlsx, .json")
+    assert russian[template] != kazakh != template
