@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from hub.catalogues import N_, translated
+from hub.catalogues import N_, tr, translated
 
 # Legal forms and company-kind words, in the languages of the region (lower case, no dots):
 # English, Russian, Kazakh, Kyrgyz and Uzbek abbreviations and their spelled-out forms.
@@ -233,7 +233,9 @@ def normal_website(url: str) -> str:
         text = f"https://{text}"
     parts = urlsplit(text)
     if parts.scheme.lower() not in {"http", "https"} or website_key(text) is None or " " in text:
-        raise ValueError(f"'{url}' is not a web address: write it as example.kz or https://example.kz")
+        raise ValueError(
+            tr("'{url}' is not a web address: write it as example.kz or https://example.kz", url=url)
+        )
     return text
 
 
@@ -246,7 +248,10 @@ def normal_phone(phone: str, country: str | None) -> str:
         number = None
     if number is None or not phonenumbers.is_possible_number(number):
         raise ValueError(
-            f"'{phone}' is not a phone number: write it with the country code, e.g. +7 717 200 00 00"
+            tr(
+                "'{phone}' is not a phone number: write it with the country code, e.g. +7 717 200 00 00",
+                phone=phone,
+            )
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
