@@ -135,7 +135,9 @@ def language_switcher(hub: Hub, services: Services, actor: Actor | None) -> None
     st.sidebar.segmented_control(
         t("lang.label"), lang.LANGUAGES, format_func=lambda code: t(f"lang.{code}"), key=SWITCHER
     )
-    if st.query_params.get("lang") != current:
-        st.query_params["lang"] = current  # the address bar shares this language
-    if st.session_state.pop(MOVED, False) and actor is not None and actor.account_id is not None:
-        services.set_language(actor, current)
+    if st.session_state.pop(MOVED, False):
+        # the address bar shares the language chosen, from the moment it is chosen. Only then:
+        # rewriting the address on every run raced with widgets and lost a choice just made
+        st.query_params["lang"] = current
+        if actor is not None and actor.account_id is not None:
+            services.set_language(actor, current)
