@@ -396,7 +396,7 @@ class Services:
     def set_language(self, actor: Actor, language: str) -> None:
         """Anyone signed in: remember the interface language they chose, for their next visit."""
         _require(actor.account_id is not None, "sign_in_first")
-        _require(language in lang.LANGUAGES, "unknown_language", language=language)
+        _require(language in lang.LANGUAGES, "unknown_language", code=language)
         with self._transaction() as session:
             account = repository.find_account(session, actor.account_id)
             _require(account is not None, "sign_in_first")

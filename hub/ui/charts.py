@@ -86,7 +86,7 @@ def factor_legend(language: str | None = None) -> go.Figure:
             hoverinfo="skip",
         )
     figure.update_layout(
-        height=84,  # room for the legend to wrap to a second row (longer Russian and Kazakh names)
+        height=110,  # room for the legend to wrap to three rows (longer Russian and Kazakh names)
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         xaxis={"visible": False},
         yaxis={"visible": False},

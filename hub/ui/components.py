@@ -183,7 +183,7 @@ def language_note(language: str | None) -> None:
         return
     st.badge(language.upper(), color="gray")
     if language != lang.current():
-        st.caption(t("card.original_language", language=t(f"language.{language}")))
+        st.caption(t("card.original_language", name=t(f"language.{language}")))
 
 
 def match_card(

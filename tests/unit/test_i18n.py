@@ -122,3 +122,9 @@ def test_a_file_that_cannot_be_imported_is_explained_in_the_readers_language(tmp
     kazakh = catalogues.load("kk")[template]
     assert str(caught.value) == kazakh.format(file="rows.txt", suffix=".txt", formats=".csv, .xlsx, .json")
     assert russian[template] != kazakh != template
+
+
+def test_no_text_uses_a_placeholder_named_like_a_parameter_of_t() -> None:
+    # t(key, language, **values): a "{language}" value would be taken for the reader's language
+    assert not [key for key, text in catalogues.source(ENGLISH).items() if "{language}" in text]
+    assert t("card.original_language", "ru", name="English").endswith("English.")
