@@ -136,8 +136,8 @@ def language_switcher(hub: Hub, services: Services, actor: Actor | None) -> None
         t("lang.label"), lang.LANGUAGES, format_func=lambda code: t(f"lang.{code}"), key=SWITCHER
     )
     if st.session_state.pop(MOVED, False):
-        # the address bar shares the language chosen, from the moment it is chosen. Only then:
-        # rewriting the address on every run raced with widgets and lost a choice just made
+        # the address bar shares the language chosen, from the moment it is chosen (only then:
+        # the address is not rewritten on every run, which a page change would otherwise cause)
         st.query_params["lang"] = current
         if actor is not None and actor.account_id is not None:
             services.set_language(actor, current)
