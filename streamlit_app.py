@@ -33,7 +33,7 @@ services = get_services()
 actor = choose_actor(hub, services)  # the signed-in account; in demo mode, the demo account acted as
 language_switcher(hub, services, actor)  # and, once known, the account's own language
 
-unseen = len(unseen_matches(actor)) if actor is not None and actor.role == Role.INVESTOR else 0
+unseen = unseen_matches(actor).passing if actor is not None and actor.role == Role.INVESTOR else 0
 matches_title = t("nav.matches_new", n=unseen) if unseen else t("nav.matches")
 public = [
     st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),

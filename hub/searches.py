@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hub import repository
 from hub.catalog import ProjectFacts
-from hub.matching import Match, Matcher, ProjectFilters
+from hub.matching import Matcher, MatchResult, ProjectFilters
 from hub.models import SavedSearch, utcnow
 from hub.schemas import FieldError, InvalidInput
 
@@ -68,11 +68,10 @@ def mark_seen(search: SavedSearch) -> None:
     search.last_seen_at = utcnow()
 
 
-def new_matches(matcher: Matcher, investor_id: int, since: datetime | None) -> list[Match]:
-    """Projects published after ``since`` that fit the investor's mandate (every hard
-    constraint passed), best first, however far down the ranking they sit."""
+def new_matches(matcher: Matcher, investor_id: int, since: datetime | None, top: int = 50) -> MatchResult:
+    """Projects published after ``since`` that fit the investor's mandate, best first however
+    far down the full ranking they sit (``passing`` counts them all); none on a first visit."""
     if since is None:
-        return []
-    fresh = [facts.id for facts in matcher.projects.facts if facts.published_at > since]
-    found = [matcher.explain_pair(investor_id, project_id) for project_id in fresh]
-    return sorted((m for m in found if m.passed), key=lambda m: -m.score)
+        return MatchResult(items=[], passing=0, requested=top)
+    fresh = ProjectFilters(published_after=since.timestamp())
+    return matcher.projects_for_investor(investor_id, top=top, filters=fresh)

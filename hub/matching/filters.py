@@ -24,6 +24,7 @@ class ProjectFilters:
     ask_max_usd: float | None = None
     aifc_only: bool = False
     languages: tuple[str, ...] = ()
+    published_after: float | None = None  # a POSIX time: only listings published since then
 
     def mask(self, catalog: ProjectCatalog) -> np.ndarray:
         """Rows passing every filter. A code no longer in the reference data (a saved search
@@ -50,6 +51,8 @@ class ProjectFilters:
             keep &= catalog.aifc
         if self.languages:
             keep &= np.isin(catalog.language, _known(self.languages, LANGUAGES))
+        if self.published_after is not None:
+            keep &= catalog.published > self.published_after
         return keep
 
 

@@ -311,29 +311,31 @@ def place_text(city: str | None, region: str | None, country: str | None, refere
     return ", ".join(part for part in parts if part)
 
 
+def sectors_text(sectors: Sequence[str], reference: Reference) -> str:
+    return ", ".join(reference.sectors[s].name() for s in sectors if s in reference.sectors) or "—"
+
+
+def stage_text(stage: str | None, unknown: Sequence[str]) -> str:
+    return t("card.unknown") if "stage" in unknown else t(f"stage.{stage}") if stage else "—"
+
+
+def instruments_text(instruments: Sequence[str], unknown: Sequence[str]) -> str:
+    if "instruments" in unknown:
+        return t("card.unknown")
+    return ", ".join(t(f"instrument.{i}") for i in instruments) or "—"
+
+
 def passport_details(passport: Passport, reference: Reference) -> dict[str, str]:
     """A passport's facts as a reviewer reads them, label -> value (plain text, not markdown)."""
-    place = place_text(passport.city, passport.region, passport.country, reference)
     owner = " · ".join(part for part in (passport.owner_name, passport.owner_email) if part)
-    stage = "stage" in passport.unknown
-    instruments = "instruments" in passport.unknown
     return {
         t("field.funding_ask"): ask_text(
             passport.funding_ask, passport.currency, passport.ask_usd, "funding_ask" in passport.unknown
         ),
-        t("project.location"): place or "—",
-        t("field.sectors"): ", ".join(
-            reference.sectors[s].name() for s in passport.sectors if s in reference.sectors
-        )
-        or "—",
-        t("field.stage"): t("card.unknown")
-        if stage
-        else t(f"stage.{passport.stage}")
-        if passport.stage
-        else "—",
-        t("field.instruments"): t("card.unknown")
-        if instruments
-        else ", ".join(t(f"instrument.{i}") for i in passport.instruments) or "—",
+        t("project.location"): place_text(passport.city, passport.region, passport.country, reference) or "—",
+        t("field.sectors"): sectors_text(passport.sectors, reference),
+        t("field.stage"): stage_text(passport.stage, passport.unknown),
+        t("field.instruments"): instruments_text(passport.instruments, passport.unknown),
         t("project.owner"): owner or "—",
         t("field.website"): passport.website or "—",
     }
@@ -364,22 +366,13 @@ def recap(draft: ProjectIn, reference: Reference) -> tuple[dict[str, str], dict[
     )
     what = {
         t("project.location"): place or "—",
-        t("field.sectors"): ", ".join(
-            reference.sectors[s].name() for s in draft.sectors if s in reference.sectors
-        )
-        or "—",
+        t("field.sectors"): sectors_text(draft.sectors, reference),
         t("field.sdgs"): ", ".join(
             f"{n}. {reference.sdgs[n].name()}" for n in draft.sdgs if n in reference.sdgs
         )
         or "—",
-        t("field.stage"): t("card.unknown")
-        if "stage" in unknown
-        else t(f"stage.{draft.stage}")
-        if draft.stage
-        else "—",
-        t("field.instruments"): t("card.unknown")
-        if "instruments" in unknown
-        else ", ".join(t(f"instrument.{i}") for i in draft.instruments) or "—",
+        t("field.stage"): stage_text(draft.stage, draft.unknown),
+        t("field.instruments"): instruments_text(draft.instruments, draft.unknown),
         t("field.language"): t(f"language.{draft.language}") if draft.language else "—",
     }
     money_and_contact = {

@@ -16,7 +16,7 @@ from hub.actors import SYSTEM, Actor
 from hub.context import Hub, open_encoder, open_hub
 from hub.engine import MatchingEngine, open_engine
 from hub.i18n import t
-from hub.matching import Match, Matcher
+from hub.matching import Matcher, MatchResult
 from hub.searches import new_matches
 from hub.services import Services
 from hub.suggest import Suggester, background_texts
@@ -220,6 +220,7 @@ def _finished(what: str, total: int) -> str:
 
 
 MATCHES_SINCE, MATCHES_SINCE_FOR = "matches_since", "matches_since_account"
+UNSEEN = "unseen_matches"  # (key, result) of the last search for what is new to an investor
 
 
 def matches_since(actor: Actor, services: Services) -> datetime | None:
@@ -232,13 +233,22 @@ def matches_since(actor: Actor, services: Services) -> datetime | None:
     return st.session_state[MATCHES_SINCE]
 
 
-def unseen_matches(actor: Actor) -> list[Match]:
-    """Projects published since the investor's previous visit that fit the mandate, for the
-    count in the navigation (read, not recorded: only opening the page records a visit)."""
-    if actor.investor_id is None or matcher().investors.position(actor.investor_id) is None:
-        return []
-    if st.session_state.get(MATCHES_SINCE_FOR) == actor.account_id:
-        since = st.session_state[MATCHES_SINCE]
-    else:
-        since = reads.matches_seen_at(get_hub(), actor)
-    return new_matches(matcher(), actor.investor_id, since)
+def unseen_matches(actor: Actor, since: datetime | None = None) -> MatchResult:
+    """Projects published since the investor's previous visit that fit the mandate: for the
+    count in the navigation (``since`` read, not recorded: only opening the page records a
+    visit) and for the page's badges. One search per index state, shared by both."""
+    none = MatchResult(items=[], passing=0, requested=0)
+    current = matcher()
+    if actor.investor_id is None or current.investors.position(actor.investor_id) is None:
+        return none
+    if since is None:
+        if st.session_state.get(MATCHES_SINCE_FOR) == actor.account_id:
+            since = st.session_state[MATCHES_SINCE]
+        else:
+            since = reads.matches_seen_at(get_hub(), actor)
+    key = (actor.investor_id, since, current.project_index.revision, len(current.projects))
+    cached = st.session_state.get(UNSEEN)
+    if cached is None or cached[0] != key:
+        cached = (key, new_matches(current, actor.investor_id, since))
+        st.session_state[UNSEEN] = cached
+    return cached[1]

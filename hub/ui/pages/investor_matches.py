@@ -10,7 +10,7 @@ from hub.curation import WorkflowError
 from hub.i18n import t
 from hub.interest import next_stages
 from hub.schemas import InvalidInput
-from hub.searches import new_matches, new_since_last_visit
+from hub.searches import new_since_last_visit
 from hub.services import Forbidden
 from hub.ui.charts import factor_legend
 from hub.ui.components import (
@@ -23,7 +23,7 @@ from hub.ui.components import (
     notify,
     show_field_errors,
 )
-from hub.ui.resources import get_hub, get_services, matcher, matches_since
+from hub.ui.resources import get_hub, get_services, matcher, matches_since, unseen_matches
 from hub.ui.safe import plain
 from hub.ui.session import require_role
 from hub.vocab import Role
@@ -41,8 +41,8 @@ if matcher().investors.position(actor.investor_id) is None:
     st.stop()
 projects = matcher().projects
 CARDS_PAGE = 10  # match cards drawn per page: one click redraws ten charts, not fifty
-new = new_matches(matcher(), actor.investor_id, matches_since(actor, services))
-new_ids = {m.id for m in new}
+unseen = unseen_matches(actor, matches_since(actor, services))  # published since the last visit
+new_ids = {m.id for m in unseen.items}
 interests = {i.project_id: i for i in reads.my_interests(hub, actor)}
 st.title(t("matches.title"))
 st.caption(plain(actor.display_name))
@@ -91,12 +91,12 @@ with tab_matches:
         factor_legend(), key="factor_legend", config={"displayModeBar": False, "staticPlot": True}
     )
     only_new = st.toggle(
-        t("matches.only_new", n=len(new)),
+        t("matches.only_new", n=unseen.passing),
         key="matches_only_new",
-        disabled=not new,
+        disabled=not unseen.items,
         help=t("matches.new_help"),
     )
-    shown_matches = new if only_new and new else result.items
+    shown_matches = unseen.items if only_new and unseen.items else result.items
     ranks = {m.id: n for n, m in enumerate(result.items, start=1)}
     pages = max(1, -(-len(shown_matches) // CARDS_PAGE))
     cards = st.container()
@@ -106,8 +106,8 @@ with tab_matches:
             st.session_state["matches_page"] = pages
         number = st.pagination(pages, key="matches_page")
     first = (number - 1) * CARDS_PAGE
-    if only_new and new:
-        cards.caption(t("matches.new_count", n=len(new)))
+    if only_new and unseen.items:
+        cards.caption(t("matches.new_count", n=unseen.passing))
     for match in shown_matches[first : first + CARDS_PAGE]:
         with cards.container(border=True):
             match_card(

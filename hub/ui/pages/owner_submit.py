@@ -338,9 +338,10 @@ else:
         with st.container(border=True):
             st.markdown(f"**{plain(draft.title)}**")
             st.markdown(plain(draft.summary or t("queue.no_summary")))
+            what, money_and_contact = recap(draft, reference)
             left, right = st.columns(2)
-            left.markdown(details_markdown(recap(draft, reference)[0]))
-            right.markdown(details_markdown(recap(draft, reference)[1]))
+            left.markdown(details_markdown(what))
+            right.markdown(details_markdown(money_and_contact))
             with st.expander(t("queue.full_description")):
                 st.markdown(plain(draft.description or t("queue.no_description")))
     if valid is not None:
