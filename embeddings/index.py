@@ -14,11 +14,12 @@ folder whose manifest is missing or whose checksum does not match (``IndexCorrup
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,9 +127,28 @@ class VectorIndex:
         row = self._row.get(int(item))
         return None if row is None else self._hashes[row]
 
-    def hashes(self) -> dict[int, str]:
-        """id -> text hash of every live item."""
-        return {item: self._hashes[row] for item, row in self._row.items()}
+    def hashes(self, items: Iterable[int] | None = None) -> dict[int, str]:
+        """id -> text hash of every live item, or of those of ``items`` that are present."""
+        if items is None:
+            return {item: self._hashes[row] for item, row in self._row.items()}
+        rows = ((int(item), self._row.get(int(item))) for item in items)
+        return {item: self._hashes[row] for item, row in rows if row is not None}
+
+    def copy(self) -> VectorIndex:
+        """An independent copy: changing it leaves this index, and searches on it, untouched.
+        Costs one copy of the arrays in use (and of the HNSW graph, when there is one)."""
+        twin = copy.copy(self)
+        size = self._size
+        twin._vectors = self._vectors[:size].copy()
+        twin._ids = self._ids[:size].copy()
+        twin._alive = self._alive[:size].copy()
+        twin._hashes = self._hashes[:size]
+        twin._row = dict(self._row)
+        if self._hnsw is not None:
+            import faiss
+
+            twin._hnsw = faiss.clone_index(self._hnsw)
+        return twin
 
     def vector(self, item: int) -> np.ndarray:
         return self._vectors[self._row[int(item)]]

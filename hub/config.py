@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     session_minutes: int = Field(
         default=60, ge=1, description="A signed-in session ends after this many minutes without activity."
     )
+    sync_interval: float = Field(
+        default=2.0,
+        ge=0,
+        description="Seconds between an app instance's looks at the change log, to apply what other "
+        "instances (or the command line) wrote; 0: only after its own writes.",
+    )
 
     @property
     def import_limits(self) -> Limits:

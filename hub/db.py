@@ -6,15 +6,22 @@ import os
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import Column, Engine, create_engine, event, inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Connection, Engine, MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.models import Base
+from hub import changes
+from hub.migrations import baseline
 
 BUSY_TIMEOUT_MS = 120_000
+MIGRATIONS = Path(__file__).with_name("migrations")
+BASELINE = "0001"  # the first migration: the schema of the last release without migrations
+MIGRATION_LOCK = 0x4855_424D  # "HUBM": PostgreSQL advisory lock held while migrating
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -54,21 +61,71 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for the migrations in ``hub/migrations``, run on ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The latest migration's revision: the schema this release expects."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None: no schema yet, or one made before migrations)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 def create_schema(engine: Engine) -> list[str]:
-    """Create every table that does not exist yet and bring older tables up to date
-    (idempotent). Returns the changes made to existing tables, e.g. ``projects.website added``."""
-    Base.metadata.create_all(engine)
-    return upgrade_schema(engine)
+    """Create the latest schema in an empty database, or upgrade an existing one to it
+    (idempotent; run by every start and by ``python -m hub init``). Returns what it changed in an
+    existing database, e.g. ``projects.website added`` or ``migration 0002 applied``.
+
+    A database made before migrations is first brought to the baseline and stamped with it. On
+    PostgreSQL the migrations run in one transaction under an advisory lock, so several instances
+    starting at once upgrade the database once, and a failed migration leaves it as it was."""
+    made = []
+    tables = set(inspect(engine).get_table_names())
+    if tables and "alembic_version" not in tables:
+        made += _adopt(engine)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        before = MigrationContext.configure(connection).get_current_revision()
+        command.upgrade(alembic_config(connection), "head")
+        after = MigrationContext.configure(connection).get_current_revision()
+    if before is not None and before != after:
+        script = ScriptDirectory.from_config(alembic_config())
+        applied = [r.revision for r in script.iterate_revisions(after, before)]
+        made += [f"migration {revision} applied" for revision in reversed(applied)]
+    return made
 
 
-def upgrade_schema(engine: Engine) -> list[str]:
-    """Add the columns and indexes a database made by an earlier release lacks, and let columns
-    that may now be empty be empty (a draft's stage, place and ask). Data is kept: on SQLite a
-    table whose column rules change is copied into its new shape (Alembic's batch mode) with
-    foreign keys off, so the copy cascades nothing."""
+def _adopt(engine: Engine) -> list[str]:
+    """Bring a database made before migrations (by ``create_all``) to the baseline schema and
+    stamp it with the baseline revision; the migrations after it then apply as to any other."""
+    baseline.metadata.create_all(engine)  # the tables its release did not have yet
+    made = upgrade_schema(engine, baseline.metadata)
+    with engine.begin() as connection:
+        command.stamp(alembic_config(connection), BASELINE)
+    return made
+
+
+def upgrade_schema(engine: Engine, metadata: MetaData) -> list[str]:
+    """Add the columns and indexes of ``metadata`` that a database made by a release before
+    migrations lacks, and let columns that may now be empty be empty (a draft's stage, place and
+    ask). Data is kept: on SQLite a table whose column rules change is copied into its new shape
+    (Alembic's batch mode) with foreign keys off, so the copy cascades nothing."""
     inspector = inspect(engine)
     plans = []
-    for table in Base.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         found = {c["name"]: c for c in inspector.get_columns(table.name)}
         added = [c for c in table.columns if c.name not in found]
         relaxed = [
@@ -105,4 +162,7 @@ def upgrade_schema(engine: Engine) -> list[str]:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions over ``engine``; each one that writes projects or investors logs the change."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    changes.install(sessions)
+    return sessions

@@ -1,12 +1,19 @@
 """Wiring of the matcher from the database: indexes brought up to date, catalogs loaded.
 
-The database is the source of truth: ``MatchingEngine.refresh`` re-reads the published
-projects and active investors, syncs both vector indexes (encoding only what changed) and
-rebuilds the catalogs, so a project published a moment ago is matchable after one refresh.
+The database is the source of truth. ``MatchingEngine.refresh`` reads the published projects
+and active investors, syncs both vector indexes (encoding only what changed) and builds the
+catalogs; it runs once when an instance starts and on a staff reindex. After that the engine
+follows the change log (``hub.changes``): ``catch_up`` asks for the revision (one small query)
+and re-reads only the listings written since, whether this instance or another wrote them, so a
+project published through any instance is matchable on every instance seconds later.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,15 +21,35 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings.encoder import Encoder
-from hub import repository
-from hub.catalog import InvestorCatalog, Places, ProjectCatalog, investor_facts, project_facts
+from embeddings.index import VectorIndex
+from hub import changes, repository
+from hub.catalog import (
+    InvestorCatalog,
+    InvestorFacts,
+    Places,
+    ProjectCatalog,
+    ProjectFacts,
+    investor_facts,
+    project_facts,
+)
 from hub.config import Settings
 from hub.context import Hub
-from hub.indexing import IndexKind, SyncReport, investor_text, project_text, project_words, refresh
+from hub.indexing import (
+    IndexKind,
+    SyncReport,
+    apply_changes,
+    investor_text,
+    project_text,
+    project_words,
+    refresh,
+)
 from hub.matching import FACTORS, Lexicon, Matcher, MatchSettings, Weights, join_fields, split_sentences
 from hub.models import Investor, Project
+from hub.reference import Reference
+from hub.vocab import Status
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+log = logging.getLogger("hubmatch")
 
 
 def match_settings(settings: Settings) -> MatchSettings:
@@ -70,68 +97,187 @@ class DatabaseTexts:
 
 
 @dataclass
+class Listings:
+    """What the engine read of the matchable listings, by id, so that a change to a few is
+    applied without reading the others again: catalog facts, the text each index embeds, the
+    words BM25 reads and the texts explanations quote."""
+
+    projects: dict[int, ProjectFacts] = field(default_factory=dict)
+    investors: dict[int, InvestorFacts] = field(default_factory=dict)
+    texts: dict[IndexKind, dict[int, str]] = field(
+        default_factory=lambda: {IndexKind.PROJECTS: {}, IndexKind.INVESTORS: {}}
+    )
+    words: dict[int, str] = field(default_factory=dict)  # project id -> BM25 document
+    evidence: dict[tuple[IndexKind, int], str] = field(default_factory=dict)
+
+    def put_project(self, project: Project, reference: Reference) -> None:
+        """Hold ``project`` if it is published; forget it otherwise."""
+        if project.status != Status.PUBLISHED:
+            self.drop(IndexKind.PROJECTS, project.id)
+            return
+        self.projects[project.id] = project_facts(project, reference)
+        self.texts[IndexKind.PROJECTS][project.id] = project_text(project)
+        self.words[project.id] = project_words(project, reference)
+        self.evidence[IndexKind.PROJECTS, project.id] = evidence_text(project.summary, project.description)
+
+    def put_investor(self, investor: Investor, reference: Reference) -> None:
+        """Hold ``investor`` if it is active; forget it otherwise."""
+        if not investor.active:
+            self.drop(IndexKind.INVESTORS, investor.id)
+            return
+        self.investors[investor.id] = investor_facts(investor, reference)
+        self.texts[IndexKind.INVESTORS][investor.id] = investor_text(investor)
+        self.evidence[IndexKind.INVESTORS, investor.id] = investor.thesis
+
+    def drop(self, kind: IndexKind, item: int) -> None:
+        (self.projects if kind == IndexKind.PROJECTS else self.investors).pop(item, None)
+        self.texts[kind].pop(item, None)
+        self.words.pop(item, None)
+        self.evidence.pop((kind, item), None)
+
+
+@dataclass
 class MatchingEngine:
-    """Owns the matcher for one database; call ``refresh`` after writes."""
+    """Owns the matcher for one database: ``refresh`` reads everything, ``catch_up`` applies the
+    change log since, ``follow`` polls it in the background."""
 
     hub: Hub
     encoder: Encoder
     settings: MatchSettings
     matcher: Matcher | None = None
     reports: list[SyncReport] = field(default_factory=list)
-    _evidence_texts: list[str] = field(default_factory=list, repr=False)
+    revision: int = 0  # the change-log revision the matcher reflects
+    listings: Listings = field(default_factory=Listings, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _follower: threading.Thread | None = field(default=None, repr=False)
 
     def refresh(self, progress: Progress | None = None, *, sentences: bool = True) -> Matcher:
-        """Re-read the database, sync the indexes and rebuild the catalogs; then, unless
+        """Re-read the database, sync the saved indexes and rebuild the catalogs; then, unless
         ``sentences`` is false, embed the sentences explanations quote (``warm_sentences``).
 
         A listing is matchable once its document vector exists: the sentence pass only saves
         the first explanation that quotes it from encoding its sentences then."""
-        reference = self.hub.reference
-        with self.hub.sessions() as session:
-            projects = repository.published_projects(session)
-            investors = repository.active_investors(session)
-            project_rows = [project_facts(p, reference) for p in projects]
-            investor_rows = [investor_facts(i, reference) for i in investors]
-            texts = {
-                IndexKind.PROJECTS: {p.id: project_text(p) for p in projects},
-                IndexKind.INVESTORS: {i.id: investor_text(i) for i in investors},
-            }
-            words = [project_words(p, reference) for p in projects]
-            self._evidence_texts = [
-                *(evidence_text(p.summary, p.description) for p in projects),
-                *(i.thesis for i in investors),
-            ]
-        indexes = {}
-        self.reports = []
-        for kind, kind_texts in texts.items():
-            step = None if progress is None else (lambda done, total, k=kind: progress(str(k), done, total))
-            indexes[kind], report = refresh(
-                self.hub.settings.index_dir,
-                kind,
-                kind_texts,
-                self.encoder,
-                exact_limit=self.hub.settings.exact_search_limit,
-                progress=step,
-            )
-            self.reports.append(report)
+        with self._lock:
+            reference = self.hub.reference
+            listings = Listings()
+            with self.hub.sessions() as session:
+                revision, _ = repository.change_revision(session)  # first: later writes are caught up
+                for project in repository.published_projects(session):
+                    listings.put_project(project, reference)
+                for investor in repository.active_investors(session):
+                    listings.put_investor(investor, reference)
+            indexes = {}
+            self.reports = []
+            for kind in IndexKind:
+                step = (
+                    None if progress is None else (lambda done, total, k=kind: progress(str(k), done, total))
+                )
+                indexes[kind], report = refresh(
+                    self.hub.settings.index_dir,
+                    kind,
+                    listings.texts[kind],
+                    self.encoder,
+                    exact_limit=self.hub.settings.exact_search_limit,
+                    progress=step,
+                )
+                self.reports.append(report)
+            self.listings = listings
+            self._build(indexes[IndexKind.PROJECTS], indexes[IndexKind.INVESTORS])
+            self.revision = revision
+            if sentences:
+                self.warm_sentences(progress)
+            assert self.matcher is not None
+            return self.matcher
+
+    def catch_up(self) -> changes.Pending | None:
+        """Apply what was written since the matcher's revision, by this instance or any other:
+        re-read those listings only, re-embed their texts, and swap in a matcher holding them.
+        One small query when nothing changed; returns what was applied (None: nothing)."""
+        with self._lock:
+            if self.matcher is None:
+                self.refresh()
+                return None
+            reference = self.hub.reference
+            with self.hub.sessions() as session:
+                todo = changes.pending(session, self.revision)
+                if todo is None:
+                    return None
+                if todo.everything:
+                    self.refresh()
+                    return todo
+                listings = self.listings
+                found_projects = repository.projects_with_ids(session, todo.projects)
+                found_investors = repository.investors_with_ids(session, todo.investors)
+                for project in found_projects:
+                    listings.put_project(project, reference)
+                for investor in found_investors:
+                    listings.put_investor(investor, reference)
+            for item in todo.projects - {p.id for p in found_projects}:  # deleted
+                listings.drop(IndexKind.PROJECTS, item)
+            for item in todo.investors - {i.id for i in found_investors}:
+                listings.drop(IndexKind.INVESTORS, item)
+            matcher = self.matcher
+            indexes = {}
+            self.reports = []
+            for kind, index, ids in (
+                (IndexKind.PROJECTS, matcher.project_index, todo.projects),
+                (IndexKind.INVESTORS, matcher.investor_index, todo.investors),
+            ):
+                indexes[kind], report = apply_changes(index, listings.texts[kind], ids, self.encoder)
+                report.kind = kind
+                self.reports.append(report)
+            self._build(indexes[IndexKind.PROJECTS], indexes[IndexKind.INVESTORS])
+            self.revision = todo.revision
+            self.warm_sentences()
+            return todo
+
+    def follow(self, interval: float) -> None:
+        """Poll the change log every ``interval`` seconds in a daemon thread and apply what was
+        written (``catch_up``), so requests never wait for it. The thread ends with the engine
+        (it holds only a weak reference); a failed poll is logged and retried."""
+        if interval <= 0 or (self._follower is not None and self._follower.is_alive()):
+            return
+        engine = weakref.ref(self)
+
+        def poll() -> None:
+            failing = False
+            while True:
+                time.sleep(interval)
+                current = engine()
+                if current is None:
+                    return
+                try:
+                    current.catch_up()
+                    failing = False
+                except Exception:  # the database is away for a moment: keep serving, try again
+                    if not failing:
+                        log.warning("could not catch up with the change log", exc_info=True)
+                    failing = True
+                del current
+
+        self._follower = threading.Thread(target=poll, name="hubmatch-follow", daemon=True)
+        self._follower.start()
+
+    def _build(self, project_index: VectorIndex, investor_index: VectorIndex) -> None:
+        """A matcher over ``listings`` and the two indexes, swapped in whole (readers holding
+        the previous one finish with it)."""
+        listings, reference = self.listings, self.hub.reference
+        project_ids, investor_ids = sorted(listings.projects), sorted(listings.investors)
         known = self.matcher.sentence_vectors if self.matcher is not None else {}
         places = Places.of(reference)
         self.matcher = Matcher(
-            projects=ProjectCatalog(places, project_rows),
-            investors=InvestorCatalog(places, investor_rows),
-            project_index=indexes[IndexKind.PROJECTS],
-            investor_index=indexes[IndexKind.INVESTORS],
+            projects=ProjectCatalog(places, [listings.projects[i] for i in project_ids]),
+            investors=InvestorCatalog(places, [listings.investors[i] for i in investor_ids]),
+            project_index=project_index,
+            investor_index=investor_index,
             encoder=self.encoder,
             texts=DatabaseTexts(self.hub.sessions),
             reference=reference,
             settings=self.settings,
-            project_lexicon=Lexicon(words),
-            investor_lexicon=Lexicon([i.thesis for i in investors]),
+            project_lexicon=Lexicon([listings.words[i] for i in project_ids]),
+            investor_lexicon=Lexicon([listings.texts[IndexKind.INVESTORS][i] for i in investor_ids]),
             sentence_vectors=dict(known),
         )
-        if sentences:
-            self.warm_sentences(progress)
-        return self.matcher
 
     def warm_sentences(self, progress: Progress | None = None) -> int:
         """Embed every sentence explanations may quote that the matcher has no vector for yet:
@@ -139,7 +285,7 @@ class MatchingEngine:
         matcher = self.matcher
         if matcher is None:
             return 0
-        wanted = {s for text in self._evidence_texts for s in split_sentences(text)}
+        wanted = {s for text in self.listings.evidence.values() for s in split_sentences(text)}
         new = sorted(wanted - matcher.sentence_vectors.keys())
         step = None if progress is None else (lambda done, total: progress("sentences", done, total))
         if new:

@@ -10,6 +10,7 @@ embedding cache answers), so a sync after one change costs one encode.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -133,6 +134,34 @@ def sync_index(
         report.encoded = len(changed) if before is None else encoder.misses - before
     report.removed = index.remove(gone) if gone else 0
     return report
+
+
+def apply_changes(
+    index: VectorIndex, texts: dict[int, str], changed: Iterable[int], encoder: Encoder
+) -> tuple[VectorIndex, SyncReport]:
+    """A copy of ``index`` in which the items ``changed`` hold their text in ``texts`` (id ->
+    text of every item that belongs), or are gone when they are not in it. Only those items are
+    looked at, and only new or edited texts are encoded. The index itself is left as it is:
+    searches running on it finish undisturbed."""
+    report = SyncReport(kind=IndexKind.PROJECTS)
+    ids = set(changed)
+    stored = index.hashes(ids)
+    wanted = {item: text_hash(texts[item]) for item in ids if item in texts}
+    edited = sorted(item for item, digest in wanted.items() if stored.get(item) != digest)
+    gone = sorted(item for item in ids if item not in wanted and item in stored)
+    report.unchanged = len(wanted) - len(edited)
+    if not edited and not gone:
+        return index, report
+    updated = index.copy()
+    if edited:
+        before = getattr(encoder, "misses", None)
+        vectors = encoder.encode([texts[item] for item in edited])
+        updated.upsert(edited, vectors, [wanted[item] for item in edited])
+        report.added = sum(item not in stored for item in edited)
+        report.updated = len(edited) - report.added
+        report.encoded = len(edited) if before is None else encoder.misses - before
+    report.removed = updated.remove(gone) if gone else 0
+    return updated, report
 
 
 def refresh(

@@ -380,3 +380,31 @@ class AuditEvent(Base):
     entity_type: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- keeping app instances in step ----------------------------------------------------------------
+
+
+class ChangeCounter(Base):
+    """The revision of what matching reads: one row (id 1), raised by every transaction that
+    writes a project or an investor, inside that transaction (``hub.changes``). Its row lock makes
+    writers take revisions in commit order: an instance that has seen revision n has seen every
+    change up to n."""
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    pruned_before: Mapped[int] = mapped_column(BigInteger, default=0)  # older log rows are deleted
+
+
+class Change(Base):
+    """A project or an investor written at a revision; kind "all": re-read everything."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # hub.changes.PROJECT, INVESTOR or EVERYTHING
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

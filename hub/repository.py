@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from hub.duplicates import entity_key, website_key
@@ -16,6 +16,8 @@ from hub.models import (
     Account,
     AifcVerification,
     AuditEvent,
+    Change,
+    ChangeCounter,
     Country,
     Interest,
     Introduction,
@@ -767,3 +769,88 @@ def count_active_investors(session: Session) -> int:
 
 def regions_with_projects(session: Session) -> int:
     return session.scalar(select(func.count(func.distinct(Project.region_code)))) or 0
+
+
+# --- the change log (hub.changes) ------------------------------------------------------------------
+
+CHANGES_KEPT = timedelta(days=2)  # an instance away longer re-reads everything when it is back
+PRUNE_EVERY = 500  # revisions between deletions of old log rows
+
+
+def record_changes(session: Session, rows: Sequence[tuple[str, int | None]]) -> int:
+    """Raise the revision and log ``rows`` ((kind, id) pairs) under it; returns the revision.
+    The counter row stays locked until the transaction ends, so revisions commit in order."""
+    revision = session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(revision=ChangeCounter.revision + 1)
+        .returning(ChangeCounter.revision)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if revision is None:  # a database whose counter row was lost: start it again
+        session.execute(insert(ChangeCounter).values(id=1, revision=1, pruned_before=0))
+        revision = 1
+    now = utcnow()
+    session.execute(
+        insert(Change),
+        [{"revision": revision, "kind": kind, "entity_id": item, "changed_at": now} for kind, item in rows],
+    )
+    if revision % PRUNE_EVERY == 0:
+        _prune_changes(session, now - CHANGES_KEPT)
+    return revision
+
+
+def _prune_changes(session: Session, before: datetime) -> None:
+    last = session.scalar(select(func.max(Change.revision)).where(Change.changed_at < before))
+    if last is None:
+        return
+    session.execute(
+        delete(Change).where(Change.revision <= last).execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(pruned_before=last + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def change_revision(session: Session) -> tuple[int, int]:
+    """The current revision and the first one still in the log (one row)."""
+    row = session.execute(select(ChangeCounter.revision, ChangeCounter.pruned_before)).first()
+    return (0, 0) if row is None else (row.revision, row.pruned_before)
+
+
+def changes_since(session: Session, since: int, until: int) -> list[tuple[str, int | None]]:
+    """The distinct (kind, id) written after revision ``since``, up to ``until``."""
+    rows = session.execute(
+        select(Change.kind, Change.entity_id)
+        .where(Change.revision > since, Change.revision <= until)
+        .distinct()
+    )
+    return [(kind, item) for kind, item in rows]
+
+
+def projects_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Project]:
+    """The projects of ``ids`` that still exist, loaded as ``published_projects`` loads them."""
+    return session.scalars(
+        select(Project)
+        .where(Project.id.in_(list(ids)))
+        .options(selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.region))
+        .order_by(Project.id)
+    ).all()
+
+
+def investors_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Investor]:
+    """The investors of ``ids`` that still exist, loaded as ``active_investors`` loads them."""
+    return session.scalars(
+        select(Investor)
+        .where(Investor.id.in_(list(ids)))
+        .options(
+            selectinload(Investor.sectors),
+            selectinload(Investor.excluded_sectors),
+            selectinload(Investor.regions),
+            selectinload(Investor.countries),
+        )
+        .order_by(Investor.id)
+    ).all()

@@ -22,8 +22,6 @@ from hub.services import Services
 from hub.suggest import Suggester, background_texts
 from hub.ui.safe import plain
 
-_refresh_lock = threading.Lock()
-
 
 @st.cache_resource(show_spinner=False)
 def get_hub() -> Hub:
@@ -61,6 +59,7 @@ def get_engine(hub: Hub, screen: StartScreen | None = None) -> MatchingEngine:
         if slot.engine is None:
             report = None if screen is None else screen.index_progress
             slot.engine = open_engine(hub, open_encoder(hub.settings), report)
+            slot.engine.follow(hub.settings.sync_interval)  # what other instances write, too
         return slot.engine
     finally:
         slot.lock.release()
@@ -73,10 +72,15 @@ def matcher() -> Matcher:
 
 
 def refresh_matcher(progress: Callable[[str, int, int], None] | None = None) -> Matcher:
-    """After a write: bring indexes and catalogs up to date (one refresh at a time)."""
+    """After a write: apply it (and whatever else the change log holds) to the matcher, so the
+    writer sees it on the next page; with ``progress``, a staff reindex: re-read everything."""
     engine = get_engine(get_hub())
-    with _refresh_lock:
-        return engine.refresh(progress)
+    if progress is None:
+        engine.catch_up()
+    else:
+        engine.refresh(progress)
+    assert engine.matcher is not None
+    return engine.matcher
 
 
 def get_services() -> Services:
