@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from hub.db import DatabaseUnavailable
 from hub.i18n import t
 from hub.ui.components import show_notices
 from hub.ui.resources import (
@@ -25,7 +26,11 @@ ICON = Path(__file__).parent / "static" / "icon.png"  # served by this server: n
 
 read_language()  # before anything is drawn: the switcher, a link's ?lang=, this session's choice
 st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
-hub = get_hub()
+try:
+    hub = get_hub()
+except DatabaseUnavailable as error:  # said plainly, with what to do; reloading tries again
+    st.error(plain(str(error)), icon=":material/database:")
+    st.stop()
 with first_start() as screen:  # a full page while demo data and indexes are built, then cleared
     ensure_demo_data(hub, screen)
     get_engine(hub, screen)

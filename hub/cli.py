@@ -11,13 +11,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from hub import catalogues, lang, repository
 from hub.accounts import MIN_PASSWORD, AccountError, NewAccount
 from hub.actors import SYSTEM
-from hub.config import PROJECT_ROOT, Settings
+from hub.backup import BackupError, NotEmpty
+from hub.config import PROJECT_ROOT, Settings, get_settings
 from hub.context import Hub, open_encoder, open_hub
+from hub.db import DatabaseUnavailable, head_revision, make_engine, schema_revision
 from hub.engine import MatchingEngine, open_engine
 from hub.i18n import MESSAGES
 from hub.importing import ImportFileError, Kind
@@ -50,8 +54,35 @@ def _progress_bar(description: str) -> tuple[Callable[[int, int], None], Callabl
 
 def cmd_init(hub: Hub, _args: argparse.Namespace, out: TextIO) -> int:
     if hub.upgraded:
-        out.write(f"Upgraded the existing tables: {', '.join(hub.upgraded)}.\n")
-    out.write(f"Database ready at {hub.engine.url.render_as_string(hide_password=True)}\n")
+        out.write(f"Upgraded the existing database: {', '.join(hub.upgraded)}.\n")
+    where = hub.engine.url.render_as_string(hide_password=True)
+    out.write(f"Database ready at {where} (schema {schema_revision(hub.engine)}, the latest)\n")
+    return EXIT_OK
+
+
+def cmd_health(settings: Settings | None, out: TextIO) -> int:
+    """Exit 0 when the database answers and its schema is this release's; 1 otherwise. Changes
+    nothing (unlike every other command, it does not create or upgrade the schema)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        found, latest = schema_revision(engine), head_revision()
+        with Session(engine) as session:
+            revision = repository.change_revision(session)[0] if found else None
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        out.write(f"unhealthy: the database at {where} does not answer: {reason}\n")
+        return EXIT_INVALID
+    finally:
+        engine.dispose()
+    if found != latest:
+        out.write(
+            f"unhealthy: the database at {where} is at schema {found or 'none'}, this release needs "
+            f"{latest}: run `python -m hub init`\n"
+        )
+        return EXIT_INVALID
+    out.write(f"ok: the database at {where} answers (schema {found}, data revision {revision})\n")
     return EXIT_OK
 
 
@@ -149,6 +180,59 @@ def cmd_reindex(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
         for kind in IndexKind:
             shutil.rmtree(index_folder(hub.settings.index_dir, kind), ignore_errors=True)
     _reindex(hub, out)
+    return EXIT_OK
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
+
+
+def cmd_backup(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.file)
+    update, close = _progress_bar("Backing up")
+    try:
+        written = Services(hub).backup(SYSTEM, path, progress=update)
+    except (BackupError, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        out.write(f"Cannot write the backup to {path}: {reason}. Choose a folder you may write to.\n")
+        return EXIT_INVALID
+    finally:
+        close()
+    out.write(
+        f"Backed up {written.rows} rows of {len(written.tables)} tables to {path} ({_size(written.size)}, "
+        f"schema {written.schema}). Search vectors are not in the file: a restore rebuilds them.\n"
+    )
+    return EXIT_OK
+
+
+def cmd_restore(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.file)
+    where = hub.engine.url.render_as_string(hide_password=True)
+    services = Services(hub, refresh=lambda: _reindex(hub, out))
+    update, close = _progress_bar("Restoring")
+    try:
+        restored = services.restore(SYSTEM, path, replace=args.replace, index=False, progress=update)
+    except NotEmpty as error:
+        out.write(
+            f"Cannot restore: the database at {where} is not empty ({error.listing}). Restore into an "
+            "empty database (point HUB_DATABASE_URL at a new one), or run again with --replace to "
+            "delete everything in it and put the backup in its place.\n"
+        )
+        return EXIT_INVALID
+    except BackupError as error:
+        out.write(f"Cannot restore: {error}.\n")
+        return EXIT_INVALID
+    finally:
+        close()
+    header = restored.header
+    replaced = "; the rows it held before were deleted" if restored.replaced else ""
+    out.write(
+        f"Restored {restored.rows} rows of {len(restored.tables)} tables from {path} (backed up "
+        f"{header.created_at} from {header.source.get('database', '?')}, schema {header.schema}) "
+        f"into {where}{replaced}.\n"
+    )
+    out.write("Rebuilding the search indexes from the restored rows (backups hold no vectors).\n")
+    services.reindex(SYSTEM)
     return EXIT_OK
 
 
@@ -334,6 +418,29 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
     create.set_defaults(run=cmd_user_create)
 
 
+def _add_backup_commands(commands: argparse._SubParsersAction) -> None:
+    backup = commands.add_parser(
+        "backup",
+        help="write the whole database (accounts and the audit log included) to a portable file",
+        description="A gzip-compressed JSON Lines file, read in one snapshot while the app runs; "
+        "restorable into SQLite or PostgreSQL. Search vectors are not stored: a restore rebuilds them.",
+    )
+    backup.add_argument("file", help="the file to write, e.g. hubmatch-2026-11-30.jsonl.gz")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="load a backup into the configured database, then rebuild the search indexes",
+        description="All or nothing, keeping the backup's ids. The database must be empty (a new "
+        "one, as `init` makes it) unless --replace is given.",
+    )
+    restore.add_argument("file", help="a file written by `python -m hub backup`")
+    restore.add_argument(
+        "--replace", action="store_true", help="delete everything in the database first (irreversible)"
+    )
+    restore.set_defaults(run=cmd_restore)
+
+
 def _count(text: str) -> int:
     """A --top value: a whole number from 1 to 1000, or argparse's clear refusal."""
     try:
@@ -343,6 +450,24 @@ def _count(text: str) -> int:
     if not 1 <= value <= 1000:
         raise argparse.ArgumentTypeError(f"{value} is out of range: give a number from 1 to 1000")
     return value
+
+
+def _add_database_commands(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser(
+        "init",
+        help="create the database schema, or upgrade an existing database to this release's (migrations)",
+        description="Idempotent. Upgrades run in one transaction (on PostgreSQL) under a lock, so "
+        "running it while instances start is safe. Back up first: python -m hub backup FILE.",
+    )
+    init.set_defaults(run=cmd_init)
+
+    health = commands.add_parser(
+        "health",
+        help="exit 0 if the database answers and its schema is current (for health checks)",
+        description="Changes nothing. Exit 1, with the reason on one line, when the database does "
+        "not answer or needs `init`.",
+    )
+    health.set_defaults(run=None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -360,8 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    init = commands.add_parser("init", help="create the database schema and load the reference data")
-    init.set_defaults(run=cmd_init)
+    _add_database_commands(commands)
 
     seed = commands.add_parser("seed", help="load the demo data set (idempotent)")
     seed.set_defaults(run=cmd_seed)
@@ -451,6 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=cmd_evaluate)
 
     _add_user_commands(commands)
+    _add_backup_commands(commands)
 
     i18n = commands.add_parser(
         "i18n", help="how much of the interface each language covers; --update merges new keys"
@@ -472,8 +597,15 @@ def main(
     """Run one command; returns the process exit code."""
     args = build_parser().parse_args(argv)
     lang.use(args.lang)
-    hub = open_hub(settings)
+    out = out or sys.stdout
+    if args.command == "health":
+        return cmd_health(settings, out)
     try:
-        return args.run(hub, args, out or sys.stdout)
+        hub = open_hub(settings)
+    except DatabaseUnavailable as error:
+        out.write(f"{error}\n")
+        return EXIT_INVALID
+    try:
+        return args.run(hub, args, out)
     finally:
         hub.engine.dispose()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.encoder import LazyEncoder
 from hub import repository
 from hub.config import Settings, get_settings
-from hub.db import create_schema, make_engine, session_factory
+from hub.db import DatabaseUnavailable, create_schema, make_engine, session_factory
 from hub.reference import Reference, load_reference
 
 
@@ -29,10 +30,20 @@ class Hub:
 def open_hub(settings: Settings | None = None) -> Hub:
     """Connect to the configured database, creating the schema when it is new and bringing the
     reference tables (countries, regions, sectors, SDGs) in line with the data files, which every
-    write's validation reads."""
+    write's validation reads. ``DatabaseUnavailable`` says why the database cannot be used."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url)
-    upgraded = create_schema(engine)
+    try:
+        upgraded = create_schema(engine)
+    except OperationalError as error:  # no server, wrong address or credentials, a locked file
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseUnavailable(
+            "unreachable", url=engine.url.render_as_string(hide_password=True), reason=reason
+        ) from None
+    except BaseException:
+        engine.dispose()
+        raise
     reference = load_reference(settings.reference_dir)
     sessions = session_factory(engine)
     with sessions.begin() as session:

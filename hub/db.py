@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import changes
+from hub.i18n import ExplainedError
 from hub.migrations import baseline
 
 BUSY_TIMEOUT_MS = 120_000
@@ -61,6 +62,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseUnavailable(ExplainedError, RuntimeError):
+    """The database cannot be used: unreachable, or its schema is newer than this release."""
+
+    prefix = "database."
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for the migrations in ``hub/migrations``, run on ``connection``."""
     config = Config()
@@ -88,42 +95,46 @@ def create_schema(engine: Engine) -> list[str]:
     (idempotent; run by every start and by ``python -m hub init``). Returns what it changed in an
     existing database, e.g. ``projects.website added`` or ``migration 0002 applied``.
 
-    A database made before migrations is first brought to the baseline and stamped with it. On
-    PostgreSQL the migrations run in one transaction under an advisory lock, so several instances
-    starting at once upgrade the database once, and a failed migration leaves it as it was."""
-    made = []
-    tables = set(inspect(engine).get_table_names())
-    if tables and "alembic_version" not in tables:
-        made += _adopt(engine)
+    A database made before migrations is first brought to the baseline and stamped with it. It
+    all happens in one transaction, on PostgreSQL under an advisory lock: instances starting at
+    once upgrade the database once, and a failed migration leaves it as it was."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        made = []
+        tables = set(inspect(connection).get_table_names())
+        if tables and "alembic_version" not in tables:
+            made += _adopt(connection)
         before = MigrationContext.configure(connection).get_current_revision()
+        script = ScriptDirectory.from_config(alembic_config())
+        if before is not None and before not in {r.revision for r in script.walk_revisions()}:
+            raise DatabaseUnavailable("too_new", found=before, latest=head_revision())
         command.upgrade(alembic_config(connection), "head")
         after = MigrationContext.configure(connection).get_current_revision()
+    if made and engine.dialect.name == "sqlite":
+        engine.dispose()  # the adoption turned foreign keys off: new connections turn them on
     if before is not None and before != after:
-        script = ScriptDirectory.from_config(alembic_config())
         applied = [r.revision for r in script.iterate_revisions(after, before)]
         made += [f"migration {revision} applied" for revision in reversed(applied)]
     return made
 
 
-def _adopt(engine: Engine) -> list[str]:
+def _adopt(connection: Connection) -> list[str]:
     """Bring a database made before migrations (by ``create_all``) to the baseline schema and
     stamp it with the baseline revision; the migrations after it then apply as to any other."""
-    baseline.metadata.create_all(engine)  # the tables its release did not have yet
-    made = upgrade_schema(engine, baseline.metadata)
-    with engine.begin() as connection:
-        command.stamp(alembic_config(connection), BASELINE)
+    baseline.metadata.create_all(connection)  # the tables its release did not have yet
+    made = upgrade_schema(connection, baseline.metadata)
+    command.stamp(alembic_config(connection), BASELINE)
     return made
 
 
-def upgrade_schema(engine: Engine, metadata: MetaData) -> list[str]:
+def upgrade_schema(connection: Connection, metadata: MetaData) -> list[str]:
     """Add the columns and indexes of ``metadata`` that a database made by a release before
     migrations lacks, and let columns that may now be empty be empty (a draft's stage, place and
     ask). Data is kept: on SQLite a table whose column rules change is copied into its new shape
-    (Alembic's batch mode) with foreign keys off, so the copy cascades nothing."""
-    inspector = inspect(engine)
+    (Alembic's batch mode) with foreign keys off, so the copy cascades nothing (the caller's
+    engine must not hand this connection out again: see ``create_schema``)."""
+    inspector = inspect(connection)
     plans = []
     for table in metadata.sorted_tables:
         found = {c["name"]: c for c in inspector.get_columns(table.name)}
@@ -135,29 +146,22 @@ def upgrade_schema(engine: Engine, metadata: MetaData) -> list[str]:
         indexes = [i for i in table.indexes if i.name not in indexed]
         if added or relaxed or indexes:
             plans.append((table, added, relaxed, indexes))
-    if not plans:
-        return []
     changes = []
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        operations = Operations(MigrationContext.configure(connection))
-        for table, added, relaxed, indexes in plans:
-            with operations.batch_alter_table(table.name) as batch:
-                for column in added:  # existing rows take the column's server default, if any
-                    default = column.server_default.arg if column.server_default is not None else None
-                    batch.add_column(Column(column.name, column.type, nullable=True, server_default=default))
-                for column in relaxed:
-                    batch.alter_column(column.name, existing_type=column.type, nullable=True)
-            for index in indexes:
-                operations.create_index(index.name, table.name, [c.name for c in index.columns])
-            changes += [f"{table.name}.{c.name} added" for c in added]
-            changes += [f"{table.name}.{c.name} may now be empty" for c in relaxed]
-            changes += [f"index {i.name} added" for i in indexes]
-        connection.commit()
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    if plans and connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # no write yet: outside a transaction
+    operations = Operations(MigrationContext.configure(connection))
+    for table, added, relaxed, indexes in plans:
+        with operations.batch_alter_table(table.name) as batch:
+            for column in added:  # existing rows take the column's server default, if any
+                default = column.server_default.arg if column.server_default is not None else None
+                batch.add_column(Column(column.name, column.type, nullable=True, server_default=default))
+            for column in relaxed:
+                batch.alter_column(column.name, existing_type=column.type, nullable=True)
+        for index in indexes:
+            operations.create_index(index.name, table.name, [c.name for c in index.columns])
+        changes += [f"{table.name}.{c.name} added" for c in added]
+        changes += [f"{table.name}.{c.name} may now be empty" for c in relaxed]
+        changes += [f"index {i.name} added" for i in indexes]
     return changes
 
 

@@ -168,6 +168,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.proposals": "My proposals",
         "nav.queue": "Curation",
         "start.loading": "First start: loading the demo data set…",
+        "database.unreachable": "HubMatch cannot reach its database ({url}): {reason}. Check that the database server is running and that HUB_DATABASE_URL names it correctly, then try again (reload the page).",
+        "database.too_new": "The database's schema is at migration {found}, newer than this release of HubMatch knows (its latest is {latest}). Run the release that upgraded the database, or restore a backup taken before the upgrade.",
         "start.progress": "Loading demo data: {done} of {total} rows",
         "start.done": "Demo data loaded: {summary}",
         "start.index": "Preparing the search indexes…",

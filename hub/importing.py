@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub import repository
+from hub import failpoints, repository
 from hub.catalogues import N_, tr, translated
 from hub.filereading import FORMATS, FORMULA_START, ImportFileError, Limits, Records, read_records
 from hub.models import Investor, Project
@@ -348,6 +348,7 @@ def _write(
                 session.flush()  # one round of INSERTs for the batch, then its audit events
                 repository.record_saved(session, deferred, actor=actor)
                 deferred.clear()
+                failpoints.checkpoint("import.batch")  # a test may kill -9 here, mid-transaction
             if progress:
                 progress(done, len(valid))
         repository.record_event(

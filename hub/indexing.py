@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from embeddings.cache import text_hash
 from embeddings.encoder import Encoder, Progress
 from embeddings.index import IndexCorrupt, VectorIndex
-from hub import repository
+from hub import failpoints, repository
 from hub.matching.evidence import join_fields
 from hub.models import Investor, Project
 from hub.reference import Reference
@@ -127,7 +127,14 @@ def sync_index(
     report.unchanged = len(wanted) - len(changed)
     if changed:
         before = getattr(encoder, "misses", None)
-        vectors = encoder.encode([texts[item] for item in changed], progress=progress)
+
+        def step(done: int, total: int) -> None:
+            if 2 * done >= total:
+                failpoints.checkpoint("reindex.encoding")  # a test may kill -9 here, half encoded
+            if progress is not None:
+                progress(done, total)
+
+        vectors = encoder.encode([texts[item] for item in changed], progress=step)
         index.upsert(changed, vectors, [wanted[item] for item in changed])
         report.added = sum(item not in stored for item in changed)
         report.updated = len(changed) - report.added
