@@ -46,13 +46,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path, *, timeout_s: float = 120, demo_mode: bool = True) -> Iterator[str]:
-    """A real Streamlit server over ``data_dir`` (SQLite inside it); yields its URL once healthy.
-    ``demo_mode`` as for the embedded demo database (act as demo accounts) or not (sign in)."""
+def serve(
+    data_dir: Path, *, timeout_s: float = 120, demo_mode: bool = True, database_url: str | None = None
+) -> Iterator[str]:
+    """A real Streamlit server over ``data_dir`` and ``database_url`` (default: SQLite inside the
+    folder); yields its URL once healthy. ``demo_mode`` as for the embedded demo database (act as
+    demo accounts) or not (sign in)."""
     port = _free_port()
     env = {
         **os.environ,
-        "HUB_DATABASE_URL": f"sqlite:///{data_dir / 'hub.db'}",
+        "HUB_DATABASE_URL": database_url or f"sqlite:///{data_dir / 'hub.db'}",
         "HUB_DATA_DIR": str(data_dir),
         "HUB_DEMO_MODE": "true" if demo_mode else "false",
     }

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         default=60, ge=1, description="A signed-in session ends after this many minutes without activity."
     )
     sync_interval: float = Field(
-        default=2.0,
+        default=1.0,
         ge=0,
         description="Seconds between an app instance's looks at the change log, to apply what other "
         "instances (or the command line) wrote; 0: only after its own writes.",

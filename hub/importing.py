@@ -76,6 +76,7 @@ PROJECT_OPTIONAL = (
     "past_investors",
 )
 FLUSH_EVERY = 1000  # rows written per round trip in a bulk import (one transaction all the same)
+IMPORT_LOCK = 0x4855_4249  # "HUBI": PostgreSQL advisory lock an import holds while it writes
 # With --as-draft only these columns must exist: a draft is stored with whatever else it has.
 DRAFT_COLUMNS = ("external_id", "title")
 INVESTOR_COLUMNS = (
@@ -323,10 +324,14 @@ def _write(
     save = repository.save_project if kind == Kind.PROJECTS else repository.save_investor
     stored = repository.stored_external_ids if keep_existing else None
     with factory.begin() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            # take the write lock before reading what exists: a concurrent import then waits
-            # (busy timeout) and reads what this one wrote, instead of colliding with it
+        # take the write lock before reading what exists: a concurrent import then waits and
+        # reads what this one wrote (its rows, the owner accounts of its emails) instead of
+        # colliding with it: SQLite's write lock (busy timeout), on PostgreSQL an advisory lock
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":
             session.execute(text("BEGIN IMMEDIATE"))
+        elif dialect == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
         existing = stored(session, str(kind)) if stored else set()
         deferred: list[Any] = []  # projects saved since the last flush, their events to write
         if kind == Kind.PROJECTS:  # one query for all the rows' projects and owner accounts

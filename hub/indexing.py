@@ -129,8 +129,8 @@ def sync_index(
         before = getattr(encoder, "misses", None)
 
         def step(done: int, total: int) -> None:
-            if 2 * done >= total:
-                failpoints.checkpoint("reindex.encoding")  # a test may kill -9 here, half encoded
+            if 4 * done >= 3 * total:  # a test may kill -9 here, three quarters encoded
+                failpoints.checkpoint("reindex.encoding")
             if progress is not None:
                 progress(done, total)
 

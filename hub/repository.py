@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import String, Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from hub.duplicates import entity_key, website_key
@@ -854,3 +854,78 @@ def investors_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Investo
         )
         .order_by(Investor.id)
     ).all()
+
+
+# --- backup and restore (hub.backup) -------------------------------------------------------------
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def begin_snapshot(session: Session) -> None:
+    """Make every later read in this session's transaction see the database at one moment: on
+    PostgreSQL a read-only REPEATABLE READ transaction; on SQLite an explicit BEGIN (pysqlite opens
+    none for reads), whose first read fixes the snapshot. Call before the session's first query."""
+    if _postgres(session):
+        session.connection(
+            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+    else:
+        session.connection().exec_driver_sql("BEGIN")
+
+
+def lock_for_restore(session: Session, tables: Sequence[Table]) -> None:
+    """Keep other writers out of ``tables`` until this transaction ends (readers go on): SQLite
+    takes its write lock now (BEGIN IMMEDIATE), PostgreSQL an EXCLUSIVE lock on each table.
+    Call before the session's first query."""
+    if _postgres(session):
+        names = ", ".join(session.get_bind().dialect.identifier_preparer.format_table(t) for t in tables)
+        session.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+    else:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def count_rows(session: Session, table: Table) -> int:
+    return session.scalar(select(func.count()).select_from(table)) or 0
+
+
+def stream_rows(session: Session, table: Table, batch: int) -> Iterator[Sequence[Any]]:
+    """Every row of ``table`` (tuples in column order, values as the column types return them),
+    ``batch`` rows at a time, in primary-key order. Strings compare by code point on both backends
+    (COLLATE "C" on PostgreSQL, SQLite's default), so the order does not depend on the database."""
+    postgres = _postgres(session)
+    order = [
+        column.collate("C") if postgres and isinstance(column.type, String) else column
+        for column in table.primary_key.columns
+    ]
+    result = session.execute(select(table).order_by(*order), execution_options={"yield_per": batch})
+    for rows in result.partitions():
+        yield [tuple(row) for row in rows]
+
+
+def delete_all_rows(session: Session, tables: Sequence[Table]) -> None:
+    """Empty ``tables`` (given parents first, as ``sorted_tables`` orders them): children go first."""
+    for table in reversed(tables):
+        session.execute(delete(table))
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany of ``rows`` (dicts by column name, all with the same keys) into ``table``."""
+    if rows:
+        session.execute(insert(table), list(rows))
+
+
+def advance_sequences(session: Session, tables: Sequence[Table]) -> None:
+    """PostgreSQL: move each table's id sequence past its largest id, so the next insert after
+    rows written with explicit ids does not collide with them (SQLite needs nothing: a new rowid
+    is the largest one plus one)."""
+    if not _postgres(session):
+        return
+    for table in tables:
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        following = select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
+        sequence = func.pg_get_serial_sequence(table.name, column.name)
+        session.execute(select(func.setval(sequence, following, False)))

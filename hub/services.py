@@ -30,8 +30,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from hub import accounts, curation, interest, lang, repository, searches
+from hub import accounts, changes, curation, interest, lang, repository, searches
 from hub.actors import Actor
+from hub.backup import Progress, Restored, Written, restore_backup, write_backup
 from hub.context import Hub
 from hub.demo import SeedReport
 from hub.demo import seed_demo as _seed_demo
@@ -489,6 +490,67 @@ class Services:
             self.refresh()
         else:
             self.refresh(progress)  # type: ignore[call-arg]
+
+    # --- the whole database (admin) --------------------------------------------------------------
+
+    def backup(self, actor: Actor, path: Path, *, progress: Progress | None = None) -> Written:
+        """Admin: every table, accounts and the audit log included, to a portable file
+        (``hub.backup``), read in one snapshot so that concurrent writes cannot tear it. The event
+        is recorded once the file is written, in a transaction of its own: the read never holds a
+        write lock, and the next backup carries the event."""
+        _require(actor.is_admin, "admin_only")
+        with self.hub.sessions() as session:
+            repository.begin_snapshot(session)
+            written = write_backup(session, path, progress)
+        try:
+            with self._transaction() as session:
+                repository.record_event(
+                    session,
+                    actor=actor.email,
+                    action="backup.create",
+                    entity_type="database",
+                    entity_id=None,
+                    details={"file": path.name, "rows": written.rows, "schema": written.schema},
+                )
+        except OperationalError as error:  # a read-only database: the backup stands, unrecorded
+            logging.getLogger("hubmatch").warning("backup not recorded in the audit log (%s)", error.orig)
+        return written
+
+    def restore(
+        self,
+        actor: Actor,
+        path: Path,
+        *,
+        replace: bool = False,
+        index: bool = True,
+        progress: Progress | None = None,
+    ) -> Restored:
+        """Admin: put a backup's rows in place of the database's, keeping their ids, in one
+        transaction (all or nothing). ``NotEmpty`` when the database already holds data, unless
+        ``replace`` (everything in it is deleted first). The restore is audited after the backup's
+        own events; every app instance is told to re-read everything, and the index is brought
+        up to date (unless not ``index``: the caller does it)."""
+        _require(actor.is_admin, "admin_only")
+        with self._transaction() as session:
+            restored = restore_backup(session, path, replace=replace, progress=progress)
+            repository.record_event(
+                session,
+                actor=actor.email,
+                action="backup.restore",
+                entity_type="database",
+                entity_id=None,
+                details={
+                    "file": path.name,
+                    "backup_created_at": restored.header.created_at,
+                    "schema": restored.header.schema,
+                    "rows": restored.rows,
+                    "replaced": restored.replaced,
+                },
+            )
+            changes.record_everything(session)
+        if index:
+            self.refresh()
+        return restored
 
     def audit_log(
         self, actor: Actor, *, action: str | None = None, who: str | None = None, limit: int = 200

@@ -7,14 +7,16 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import shown
+from tests.conftest import Backend
 
 
 def test_first_start_on_an_empty_machine_loads_demo_data_and_builds_the_index(
-    app_env: Path, make_app: Callable[[], AppTest]
+    app_env: Path, backend: Backend, make_app: Callable[[], AppTest]
 ) -> None:
     app = make_app().run()
     assert not app.exception
-    assert (app_env / "hub.db").exists()
+    if backend.name == "sqlite":
+        assert (app_env / "hub.db").exists()  # the embedded database, made in the data folder
     assert (app_env / "index" / "projects" / "manifest.json").exists()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Published projects"] != "0"

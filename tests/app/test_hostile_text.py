@@ -4,7 +4,6 @@ link, an image, a heading, coloured text or HTML (README, "Safety rules")."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import shown
+from tests.app.conftest import query, shown
 
 PAGES = "hub/ui/pages"
 TITLE = "[Win a prize](http://evil.example) :red[URGENT] <b>bold</b> $x$ "
@@ -33,14 +32,17 @@ MARKDOWN_ELEMENTS = (
 )
 
 
-def _hostile(folder: Path) -> None:
-    with sqlite3.connect(folder / "hub.db") as db:
-        db.execute(
-            "update projects set title = ? || title, summary = ? || summary, description = ? || description, "
-            "owner_name = ? || owner_name, updated_at = '2026-11-30 23:59:59'",
-            (TITLE, SUMMARY, DESCRIPTION, OWNER),
-        )
-        db.execute("update investors set name = ? || name", (OWNER,))
+def _hostile() -> None:
+    query(
+        "update projects set title = :title || title, summary = :summary || summary, "
+        "description = :description || description, owner_name = :owner || owner_name, "
+        "updated_at = '2026-11-30 23:59:59'",
+        title=TITLE,
+        summary=SUMMARY,
+        description=DESCRIPTION,
+        owner=OWNER,
+    )
+    query("update investors set name = :owner || name", owner=OWNER)
     st.cache_resource.clear()
 
 
@@ -59,25 +61,19 @@ def _check(app: AppTest, where: str) -> str:
 
 @pytest.fixture
 def hostile_app(seeded_app_env: Path, make_app: Callable[[], AppTest]) -> AppTest:
-    _hostile(seeded_app_env)
+    _hostile()
     app = make_app()
     app.run()
     assert not app.exception
     return app
 
 
-def test_hostile_listing_text_is_shown_as_typed_on_every_page(
-    hostile_app: AppTest, seeded_app_env: Path
-) -> None:
+def test_hostile_listing_text_is_shown_as_typed_on_every_page(hostile_app: AppTest) -> None:
     app = hostile_app
     for page in ("home", "explore", "aifc", "insights", "investor_matches", "investor_profile"):
         app.switch_page(f"{PAGES}/{page}.py").run()
         _check(app, page)
-    (project_id,) = (
-        sqlite3.connect(seeded_app_env / "hub.db")
-        .execute("select id from projects where status = 'published' limit 1")
-        .fetchone()
-    )
+    ((project_id,),) = query("select id from projects where status = 'published' limit 1")
     app.session_state["project_id"] = project_id
     app.switch_page(f"{PAGES}/project.py").run()
     seen = _check(app, "project")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,14 +15,9 @@ from hub import lang
 from hub.config import PROJECT_ROOT
 from hub.i18n import MESSAGES, money, t
 from hub.vocab import Status
-from tests.app.conftest import shown
+from tests.app.conftest import query, shown
 
 PAGES = "hub/ui/pages"
-
-
-def _query(folder: Path, sql: str, *args: object) -> list[tuple]:
-    with sqlite3.connect(folder / "hub.db") as db:
-        return db.execute(sql, args).fetchall()
 
 
 def _texts(app: AppTest) -> str:
@@ -132,16 +126,12 @@ def test_an_investor_shortlists_a_match_and_moves_it_up_the_ladder(
     assert shortlist, "the investor has matches"
     project_id = int(shortlist[0].key.removeprefix("shortlist_"))
     shortlist[0].click().run()
-    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [
-        ("watching",)
-    ]
+    assert query("select stage from interests where project_id = :id", id=project_id) == [("watching",)]
 
     form = next(s for s in app.selectbox if s.label == "Move to")
     form.set_value("interested")
     next(b for b in app.button if b.label == "Save").click().run()
-    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [
-        ("interested",)
-    ]
+    assert query("select stage from interests where project_id = :id", id=project_id) == [("interested",)]
 
 
 def test_why_not_higher_explains_any_project(app: AppTest) -> None:
@@ -168,10 +158,9 @@ def test_why_not_higher_for_a_project_already_in_the_top_matches(app: AppTest) -
 
 
 def test_an_inactive_investor_sees_a_project_page_without_a_fit(app: AppTest, seeded_app_env: Path) -> None:
-    inactive, project_id = _query(
-        seeded_app_env,
+    inactive, project_id = query(
         "select a.display_name, (select id from projects where status = 'published' limit 1) "
-        "from accounts a join investors i on i.id = a.investor_id where i.active = 0 limit 1",
+        "from accounts a join investors i on i.id = a.investor_id where not i.active limit 1",
     )[0]
     chooser = app.selectbox(key="actor_account_investor")
     chooser.select_index(chooser.options.index(inactive)).run()
@@ -292,10 +281,9 @@ def test_a_valid_proposal_goes_through_every_step_and_is_submitted(
     assert {"p_back", "p_save_draft", "p_submit", "new_passport"} <= {b.key for b in app.button}
     next(b for b in app.button if b.key == "p_submit").click().run()
     assert not app.exception
-    rows = _query(
-        seeded_app_env,
-        "select status, country_code from projects where title = ?",
-        "Solar pumps for farms in Osh Region",
+    rows = query(
+        "select status, country_code from projects where title = :title",
+        title="Solar pumps for farms in Osh Region",
     )
     assert rows == [("submitted", "KG")]
     # a confirmation unlike the criteria, with where to go next, and no form behind it
@@ -331,22 +319,20 @@ def test_staff_approve_a_passport_from_the_queue_and_it_becomes_searchable(
     apply = next(b for b in app.button if b.label == "Apply")
     apply.click().run()
     assert not app.exception
-    assert _query(seeded_app_env, "select status from projects where id = ?", project_id) == [("published",)]
+    assert query("select status from projects where id = :id", id=project_id) == [("published",)]
     # the confirmation survives the rerun that redraws the queue without the approved passport
     assert any(shown(s.value).startswith("Done: Published") for s in app.success)
     assert f"decision_{project_id}" not in [r.key for r in app.radio]
-    assert _query(
-        seeded_app_env, "select decision from project_reviews where project_id = ?", project_id
-    ) == [("approve",)]
+    assert query("select decision from project_reviews where project_id = :id", id=project_id) == [
+        ("approve",)
+    ]
 
 
 def test_the_queue_shows_ten_passports_a_page_and_can_focus_on_possible_duplicates(
     app: AppTest, seeded_app_env: Path
 ) -> None:
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
-    waiting = _query(
-        seeded_app_env, "select count(*) from projects where status in ('submitted', 'in_review')"
-    )
+    waiting = query("select count(*) from projects where status in ('submitted', 'in_review')")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Passports waiting"] == str(waiting[0][0]) and waiting[0][0] > 20
 
@@ -379,10 +365,9 @@ def test_a_queue_card_shows_what_a_decision_needs(app: AppTest, seeded_app_env: 
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
     radio = next(r for r in app.radio if r.key and r.key.startswith("decision_"))
     project_id = int(radio.key.removeprefix("decision_"))
-    ((summary, description, owner, currency),) = _query(
-        seeded_app_env,
-        "select summary, description, owner_name, currency from projects where id = ?",
-        project_id,
+    ((summary, description, owner, currency),) = query(
+        "select summary, description, owner_name, currency from projects where id = :id",
+        id=project_id,
     )
     texts = [shown(m.value) for m in app.markdown]
     assert summary in texts  # the proposal itself, not only its title
@@ -397,16 +382,14 @@ def test_a_queue_card_shows_what_a_decision_needs(app: AppTest, seeded_app_env: 
 
 
 def test_every_demo_passport_in_the_queue_has_a_submission_date(seeded_app_env: Path) -> None:
-    assert _query(
-        seeded_app_env,
+    assert query(
         "select count(*) from projects where status in ('submitted', 'in_review') and submitted_at is null",
     ) == [(0,)]
 
 
 def test_the_queue_is_searched_by_title_id_or_owner_and_sorted(app: AppTest, seeded_app_env: Path) -> None:
     as_role(app, "hub_staff").switch_page(f"{PAGES}/staff_queue.py").run()
-    ((external_id, owner),) = _query(
-        seeded_app_env,
+    ((external_id, owner),) = query(
         "select external_id, owner_name from projects where status = 'in_review' order by id limit 1",
     )
 
@@ -425,11 +408,7 @@ def test_the_queue_is_searched_by_title_id_or_owner_and_sorted(app: AppTest, see
     assert any("No waiting passport matches" in shown(i.value) for i in app.info)
 
     app.text_input(key="queue_search").set_value("").run()
-    dates = dict(
-        _query(
-            seeded_app_env, "select external_id, submitted_at from projects where submitted_at is not null"
-        )
-    )
+    dates = dict(query("select external_id, submitted_at from projects where submitted_at is not null"))
     oldest = [dates[i] for i in card_ids()]
     assert oldest == sorted(oldest)
     app.selectbox(key="queue_sort").set_value("newest").run()
@@ -444,10 +423,10 @@ def test_a_queue_decision_has_no_default_and_apply_alone_changes_nothing(
     radio = next(r for r in app.radio if r.key and r.key.startswith("decision_"))
     project_id = int(radio.key.removeprefix("decision_"))
     assert radio.value is None
-    before = _query(seeded_app_env, "select status from projects where id = ?", project_id)
+    before = query("select status from projects where id = :id", id=project_id)
     next(b for b in app.button if b.label == "Apply").click().run()
     assert any("Choose a decision first" in shown(e.value) for e in app.error)
-    assert _query(seeded_app_env, "select status from projects where id = ?", project_id) == before
+    assert query("select status from projects where id = :id", id=project_id) == before
 
 
 def test_a_probable_duplicate_is_shown_side_by_side_with_its_twin(app: AppTest, seeded_app_env: Path) -> None:
@@ -467,10 +446,7 @@ def test_staff_must_give_a_reason_to_send_a_passport_back(app: AppTest, seeded_a
     radio.set_value("changes_requested")
     next(b for b in app.button if b.label == "Apply").click().run()
     assert any("choose a reason" in shown(e.value) for e in app.error)
-    assert (
-        _query(seeded_app_env, "select status from projects where id = ?", project_id)[0][0]
-        != "changes_requested"
-    )
+    assert query("select status from projects where id = :id", id=project_id)[0][0] != "changes_requested"
 
 
 def test_every_text_key_exists_in_the_catalogue() -> None:
@@ -499,18 +475,17 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     app: AppTest, seeded_app_env: Path
 ) -> None:
     # an investor is interested in a published project of one owner; act as that owner
-    owner_name, project_id, investor_id, investor_email = _query(
-        seeded_app_env,
+    owner_name, project_id, investor_id, investor_email = query(
         "select a.display_name, p.id, i.id, i.contact_email from projects p "
         "join accounts a on a.id = p.owner_account_id, investors i "
-        "where p.status = 'published' and i.active = 1 order by a.display_name limit 1",
+        "where p.status = 'published' and i.active order by a.display_name limit 1",
     )[0]
-    with sqlite3.connect(seeded_app_env / "hub.db") as db:
-        db.execute(
-            "insert into interests (investor_id, project_id, stage, created_at, updated_at) "
-            "values (?, ?, 'interested', '2026-11-26 10:00:00', '2026-11-26 10:00:00')",
-            (investor_id, project_id),
-        )
+    query(
+        "insert into interests (investor_id, project_id, stage, created_at, updated_at) "
+        "values (:investor, :project, 'interested', '2026-11-26 10:00:00', '2026-11-26 10:00:00')",
+        investor=investor_id,
+        project=project_id,
+    )
     as_role(app, "project_owner")
     chooser = app.selectbox(key="actor_account_project_owner")
     chooser.select_index(chooser.options.index(owner_name)).run()
@@ -526,12 +501,11 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
     assert any(investor_email in shown(s.value) for s in app.success)
 
     # and the investor now sees the project's contact among their interests
-    investor_account, project_email = _query(
-        seeded_app_env,
+    investor_account, project_email = query(
         "select a.display_name, c.contact_email from accounts a, project_confidential c "
-        "where a.investor_id = ? and c.project_id = ?",
-        investor_id,
-        project_id,
+        "where a.investor_id = :investor and c.project_id = :project",
+        investor=investor_id,
+        project=project_id,
     )[0]
     as_role(app, "investor")
     chooser = app.selectbox(key="actor_account_investor")
@@ -545,8 +519,7 @@ def test_an_owner_accepts_an_interest_and_sees_the_investors_contact(
 def test_the_project_page_shows_public_fields_and_the_investors_fit(
     app: AppTest, seeded_app_env: Path
 ) -> None:
-    project_id, title, contact = _query(
-        seeded_app_env,
+    project_id, title, contact = query(
         "select p.id, p.title, c.contact_email from projects p join project_confidential c on c.project_id = p.id "
         "where p.status = 'published' limit 1",
     )[0]
@@ -557,7 +530,7 @@ def test_the_project_page_shows_public_fields_and_the_investors_fit(
     assert contact not in _texts(app)  # the confidential contact is not shown
     assert "How this project fits your mandate" in [shown(s.value) for s in app.subheader]
     next(b for b in app.button if b.label == "Save").click().run()
-    assert _query(seeded_app_env, "select count(*) from interests where project_id = ?", project_id) == [(1,)]
+    assert query("select count(*) from interests where project_id = :id", id=project_id) == [(1,)]
     assert any(shown(s.value).startswith("Saved: Watching") for s in app.success)
     assert any("Watching" in shown(c.value) for c in app.caption)  # the page shows the new stage
 
@@ -565,8 +538,7 @@ def test_the_project_page_shows_public_fields_and_the_investors_fit(
 def test_a_shared_link_opens_the_project_page_and_unknown_ids_are_said(
     app: AppTest, seeded_app_env: Path
 ) -> None:
-    project_id, external_id, title = _query(
-        seeded_app_env,
+    project_id, external_id, title = query(
         "select id, external_id, title from projects where status = 'published' order by id desc limit 1",
     )[0]
     app.query_params["project"] = external_id
@@ -587,14 +559,13 @@ def test_a_shared_link_opens_the_project_page_and_unknown_ids_are_said(
 def test_a_published_listing_with_unknown_stage_instruments_and_ask_renders_everywhere(
     app: AppTest, seeded_app_env: Path
 ) -> None:
-    (project_id,) = _query(seeded_app_env, "select id from projects where status = 'published' limit 1")[0]
-    with sqlite3.connect(seeded_app_env / "hub.db") as db:
-        db.execute(
-            "update projects set stage = null, instruments = '[]', funding_ask = null, total_cost = null, "
-            'unknown = \'["funding_ask", "instruments", "stage"]\', updated_at = \'2026-11-30 00:00:00\' '
-            "where id = ?",
-            (project_id,),
-        )
+    (project_id,) = query("select id from projects where status = 'published' limit 1")[0]
+    query(
+        "update projects set stage = null, instruments = '[]', funding_ask = null, total_cost = null, "
+        'unknown = \'["funding_ask", "instruments", "stage"]\', updated_at = \'2026-11-30 00:00:00\' '
+        "where id = :id",
+        id=project_id,
+    )
     st.cache_resource.clear()  # as after a restart: the catalogs are read again
     app.session_state["project_id"] = project_id
     app.switch_page(f"{PAGES}/project.py").run()
@@ -670,9 +641,7 @@ def test_a_card_shows_its_interest_state_and_offers_only_the_next_moves(
     app.button(key=f"move_interested_{project_id}").click().run()
     keys = {b.key for b in app.button}
     assert f"move_interested_{project_id}" not in keys and f"move_in_discussion_{project_id}" in keys
-    assert _query(seeded_app_env, "select stage from interests where project_id = ?", project_id) == [
-        ("interested",)
-    ]
+    assert query("select stage from interests where project_id = :id", id=project_id) == [("interested",)]
 
 
 def test_a_fitting_project_published_since_the_last_visit_is_marked_new_however_low_it_ranks(
@@ -689,12 +658,9 @@ def test_a_fitting_project_published_since_the_last_visit_is_marked_new_however_
     app.pagination(key="matches_page").set_value(2).run()
     low = _cards(app)[4]  # the 15th match: below the default top 10
     account = app.session_state["matches_since_account"]
-    with sqlite3.connect(seeded_app_env / "hub.db") as db:
-        db.execute("update projects set published_at = '2026-01-01 00:00:00.000000'")
-        db.execute("update projects set published_at = '2026-11-01 00:00:00.000000' where id = ?", (low,))
-        db.execute(
-            "update accounts set matches_seen_at = '2026-06-01 00:00:00.000000' where id = ?", (account,)
-        )
+    query("update projects set published_at = '2026-01-01 00:00:00.000000'")
+    query("update projects set published_at = '2026-11-01 00:00:00.000000' where id = :id", id=low)
+    query("update accounts set matches_seen_at = '2026-06-01 00:00:00.000000' where id = :id", id=account)
     st.cache_resource.clear()  # a new server process: the catalogs read the new dates
     again = make_app().run()
     again.selectbox(key="actor_account_investor").set_value(name).run()
@@ -708,8 +674,8 @@ def test_a_fitting_project_published_since_the_last_visit_is_marked_new_however_
         "New since your last visit" in str(e.proto) for e in again.get("markdown")
     )
     # this visit was recorded: the next session starts from it
-    stamp = _query(seeded_app_env, "select matches_seen_at from accounts where id = ?", account)[0][0]
-    assert stamp > "2026-11-01"
+    stamp = query("select matches_seen_at from accounts where id = :id", id=account)[0][0]
+    assert str(stamp) > "2026-11-01"  # SQLite gives the text, PostgreSQL a datetime
 
 
 def test_the_project_page_says_the_verdict_first_and_numbers_no_single_card(app: AppTest) -> None:
@@ -759,7 +725,7 @@ def test_the_language_chosen_is_remembered_for_the_account(
     account = app.session_state["actor"].account_id
     app.segmented_control(key="language_choice").set_value("kk").run()
     assert not app.exception and t("app.tagline", "kk") in [shown(c.value) for c in app.caption]
-    assert _query(seeded_app_env, "select language from accounts where id = ?", account) == [("kk",)]
+    assert query("select language from accounts where id = :id", id=account) == [("kk",)]
     again = make_app().run()  # a new browser session of the same account
     assert again.session_state["language_choice"] == "kk"
     assert t("app.tagline", "kk") in [shown(c.value) for c in again.caption]

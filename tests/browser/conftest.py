@@ -8,14 +8,15 @@ HUB_UPDATE_SCREENSHOTS=1.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from benchmarks.app_start import CHROMIUM_ARGS, chromium, serve
-from hub.config import PROJECT_ROOT
+from hub.config import PROJECT_ROOT, Settings
+from tests.conftest import Backend, Template
 
 CHROMIUM = chromium()
 SHOTS = PROJECT_ROOT / ("docs" if os.environ.get("HUB_UPDATE_SCREENSHOTS") else "test-artifacts")
@@ -36,12 +37,24 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+@contextmanager
+def served(
+    backend: Backend, template: Template, folder: Path, *, demo_mode: bool = True
+) -> Iterator[tuple[str, Settings]]:
+    """A real Streamlit server over a private copy of ``template``: its URL and its settings."""
+    with (
+        backend.copy(template, folder) as settings,
+        serve(folder, demo_mode=demo_mode, database_url=settings.resolved_database_url) as url,
+    ):
+        yield url, settings
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, indexed_template: Path) -> Iterator[str]:
+def server(
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory, indexed_template: Template
+) -> Iterator[str]:
     """A real Streamlit server over a copy of the indexed demo data."""
-    folder = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(indexed_template, folder)
-    with serve(folder) as url:
+    with served(backend, indexed_template, tmp_path_factory.mktemp("browser") / "data") as (url, _):
         yield url
 
 

@@ -4,14 +4,14 @@ owner, and stored hostile text. Fixtures (server, browser, page) are in conftest
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from benchmarks.app_start import serve
-from tests.browser.conftest import TIMEOUT_MS, go, shot
+from tests.browser.conftest import TIMEOUT_MS, go, served, shot
+from tests.conftest import Backend, Template, execute
 
 pytestmark = pytest.mark.browser
 
@@ -71,11 +71,12 @@ def test_the_curation_journey(page: object) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory, indexed_template: Path) -> Iterator[str]:
+def live_server(
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory, indexed_template: Template
+) -> Iterator[str]:
     """The app as deployed on a configured database: no demo mode, only sign-in."""
     folder = tmp_path_factory.mktemp("browser_live") / "data"
-    shutil.copytree(indexed_template, folder)
-    with serve(folder, demo_mode=False) as url:
+    with served(backend, indexed_template, folder, demo_mode=False) as (url, _):
         yield url
 
 
@@ -127,85 +128,87 @@ def test_a_new_owner_signs_up_saves_a_draft_signs_out_and_back_in(browser: objec
 
 
 def test_stored_script_and_iframe_in_a_listing_show_as_text_and_never_run(
-    browser: object, tmp_path_factory: pytest.TempPathFactory, indexed_template: Path
+    browser: object, backend: Backend, tmp_path: Path, indexed_template: Template
 ) -> None:
-    import sqlite3
-
-    folder = tmp_path_factory.mktemp("browser_hostile") / "data"
-    shutil.copytree(indexed_template, folder)
     payload = (
         '<script>window.__hacked = 1</script> <img src=x onerror="window.__hacked = 2"> '
         '<iframe srcdoc="<script>parent.__hacked = 3</script>"></iframe> [phish](http://evil.example) '
     )
-    with sqlite3.connect(folder / "hub.db") as db:
-        external_id = db.execute(
-            "select external_id from projects where status = 'published' limit 1"
-        ).fetchone()[0]
-        db.execute(
-            "update projects set description = ? || description where external_id = ?", (payload, external_id)
+    with backend.copy(indexed_template, tmp_path / "data") as settings:
+        database = settings.resolved_database_url
+        ((external_id,),) = execute(
+            database, "select external_id from projects where status = 'published' limit 1"
         )
-    with serve(folder) as url:
-        context = browser.new_context(viewport={"width": 1440, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(f"{url}/project?project={external_id}")
-        page.get_by_text("<script>window.__hacked = 1</script>", exact=False).first.wait_for()
-        page.wait_for_timeout(1500)
-        assert page.evaluate("window.__hacked === undefined")
-        assert page.locator("iframe[srcdoc]").count() == 0
-        # a bare address may become a link to itself (the reader sees where it goes); never
-        # a link under other words, as "[phish](http://evil.example)" would make
-        for link in page.locator('a[href="http://evil.example"]').all():
-            assert link.inner_text() == "http://evil.example"
-        assert page.get_by_text("[phish](", exact=False).count() >= 1
-        context.close()
+        execute(
+            database,
+            "update projects set description = :payload || description where external_id = :id",
+            payload=payload,
+            id=external_id,
+        )
+        with serve(settings.data_dir, database_url=database) as url:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(f"{url}/project?project={external_id}")
+            page.get_by_text("<script>window.__hacked = 1</script>", exact=False).first.wait_for()
+            page.wait_for_timeout(1500)
+            assert page.evaluate("window.__hacked === undefined")
+            assert page.locator("iframe[srcdoc]").count() == 0
+            # a bare address may become a link to itself (the reader sees where it goes); never
+            # a link under other words, as "[phish](http://evil.example)" would make
+            for link in page.locator('a[href="http://evil.example"]').all():
+                assert link.inner_text() == "http://evil.example"
+            assert page.get_by_text("[phish](", exact=False).count() >= 1
+            context.close()
 
 
 def test_a_project_published_since_the_last_visit_is_announced_and_badged(
-    browser: object, tmp_path_factory: pytest.TempPathFactory, indexed_template: Path
+    browser: object, backend: Backend, tmp_path: Path, indexed_template: Template
 ) -> None:
-    import sqlite3
     from datetime import UTC, datetime, timedelta
 
-    from hub.config import Settings
+    from playwright.sync_api import expect
+
     from hub.context import open_encoder, open_hub
     from hub.engine import open_engine
     from hub.services import Services
     from hub.vocab import Role
 
-    folder = tmp_path_factory.mktemp("browser_new") / "data"
-    shutil.copytree(indexed_template, folder)
-    hub = open_hub(Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'hub.db'}", demo_mode=True))
-    investor = Services(hub).demo_accounts(Role.INVESTOR)[0]  # whom the demo acts as first
-    matcher = open_engine(hub, open_encoder(hub.settings)).matcher
-    fitting = matcher.projects_for_investor(investor.investor_id, top=50).items
-    newest = fitting[-1]  # the lowest-ranked project that fits the mandate
-    hub.engine.dispose()
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with sqlite3.connect(folder / "hub.db") as db:
-        db.execute("update projects set published_at = ?", (str(now - timedelta(days=60)),))
-        db.execute(
-            "update projects set published_at = ? where id = ?", (str(now - timedelta(days=1)), newest.id)
+    with backend.copy(indexed_template, tmp_path / "data") as settings:
+        hub = open_hub(settings.model_copy(update={"demo_mode": True}))
+        investor = Services(hub).demo_accounts(Role.INVESTOR)[0]  # whom the demo acts as first
+        matcher = open_engine(hub, open_encoder(hub.settings)).matcher
+        fitting = matcher.projects_for_investor(investor.investor_id, top=50).items
+        newest = fitting[-1]  # the lowest-ranked project that fits the mandate
+        hub.engine.dispose()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        database = settings.resolved_database_url
+        execute(database, "update projects set published_at = :at", at=str(now - timedelta(days=60)))
+        execute(
+            database,
+            "update projects set published_at = :at where id = :id",
+            at=str(now - timedelta(days=1)),
+            id=newest.id,
         )
-        db.execute(
-            "update accounts set matches_seen_at = ? where id = ?",
-            (str(now - timedelta(days=7)), investor.account_id),
+        execute(
+            database,
+            "update accounts set matches_seen_at = :at where id = :id",
+            at=str(now - timedelta(days=7)),
+            id=investor.account_id,
         )
-    with serve(folder) as url:
-        context = browser.new_context(viewport={"width": 1440, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        page.get_by_role("heading", name="HubMatch").wait_for()
-        go(page, "My matches · 1 new", "My matches")  # the count in the navigation
-        page.get_by_text("Only new since your last visit (1)").click()
-        page.get_by_text("New since your last visit").first.wait_for()
-        page.get_by_text(newest.label).first.wait_for()
-        from playwright.sync_api import expect
-
-        expect(page.get_by_role("button", name="Open project")).to_have_count(1)  # the new card only
-        shot(page, "investor-new-matches")
-        context.close()
+        with serve(settings.data_dir, database_url=database) as url:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(url)
+            page.get_by_role("heading", name="HubMatch").wait_for()
+            go(page, "My matches · 1 new", "My matches")  # the count in the navigation
+            page.get_by_text("Only new since your last visit (1)").click()
+            page.get_by_text("New since your last visit").first.wait_for()
+            page.get_by_text(newest.label).first.wait_for()
+            expect(page.get_by_role("button", name="Open project")).to_have_count(1)  # the new card only
+            shot(page, "investor-new-matches")
+            context.close()
 
 
 CUT = "nodes => nodes.filter(n => [n, ...n.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)).map(n => n.innerText)"

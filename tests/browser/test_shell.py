@@ -3,12 +3,12 @@ button, headline figures shown whole, and the first start explains itself on a f
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from benchmarks.app_start import serve
+from hub.config import Settings
 from hub.i18n import t
 from tests.browser.conftest import SHOTS, TIMEOUT_MS
 
@@ -99,11 +99,10 @@ def test_the_sector_filter_spans_the_width_so_long_sector_names_fit(browser: obj
 
 
 def test_the_first_start_explains_itself_then_shows_the_home_page(
-    browser: object, tmp_path_factory: pytest.TempPathFactory
+    browser: object, settings: Settings
 ) -> None:
-    folder: Path = tmp_path_factory.mktemp("first_start") / "data"
-    folder.mkdir()
-    with serve(folder) as url:
+    # an empty data folder and database: what a new machine (or a new database server) starts from
+    with serve(settings.data_dir, database_url=settings.resolved_database_url) as url:
         context = browser.new_context(viewport=SHELL_VIEWPORT)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)

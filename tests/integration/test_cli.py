@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from hub.cli import EXIT_INVALID, EXIT_OK, main
 from hub.config import PROJECT_ROOT, Settings
@@ -27,10 +28,19 @@ def run(settings: Settings, *argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_init_creates_the_database_file(settings: Settings) -> None:
+def _tables(settings: Settings) -> set[str]:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_init_creates_the_database(settings: Settings) -> None:
+    assert "projects" not in _tables(settings)
     code, output = run(settings, "init")
     assert code == EXIT_OK and "Database ready" in output
-    assert (settings.data_dir / "hub.db").exists()
+    assert {"projects", "investors", "accounts"} <= _tables(settings)
 
 
 def test_stats_shows_counts_per_country_sector_and_status(seeded_settings: Settings) -> None:
@@ -128,19 +138,23 @@ def test_every_command_has_help_naming_its_options(
 
 
 def test_python_dash_m_hub_reads_the_database_url_from_the_environment(
-    tmp_path: Path, demo: DemoData
+    settings: Settings, tmp_path: Path, demo: DemoData
 ) -> None:
     rows = [dict(r) for r in demo.projects[:2]]
     rows[0]["funding_ask"] = "free"
     write_rows(rows, COLUMNS, tmp_path / "mixed.csv")
-    env = {**os.environ, "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
+    env = {
+        **os.environ,
+        "HUB_DATABASE_URL": settings.resolved_database_url,
+        "HUB_DATA_DIR": str(tmp_path / "x"),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "hub", "import", "projects", str(tmp_path / "mixed.csv")],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == EXIT_INVALID
     assert "funding_ask: 'free' is not an amount" in done.stdout
-    assert (tmp_path / "env.db").exists()
+    assert "projects" in _tables(settings)  # the schema was made in the database the variable names
 
 
 def test_reindex_embeds_everything_once_then_nothing(seeded_settings: Settings) -> None:

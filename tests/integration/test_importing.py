@@ -33,7 +33,7 @@ def _write_projects(path: Path, rows: list[dict]) -> Path:
 
 
 def test_a_mixed_file_imports_nothing_and_names_every_bad_row_and_field(
-    any_hub: Hub, demo: DemoData, tmp_path: Path
+    hub: Hub, demo: DemoData, tmp_path: Path
 ) -> None:
     rows = [dict(r) for r in demo.projects[:6]]
     rows[1]["funding_ask"] = "-100"
@@ -42,7 +42,7 @@ def test_a_mixed_file_imports_nothing_and_names_every_bad_row_and_field(
     rows[4]["owner_email"] = "nobody"
     path = _write_projects(tmp_path / "mixed.csv", rows)
 
-    report = import_file(any_hub.sessions, Kind.PROJECTS, path, any_hub.reference)
+    report = import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
 
     assert not report.written
     assert {(e.line, e.external_id, e.field) for e in report.errors} == {
@@ -52,7 +52,7 @@ def test_a_mixed_file_imports_nothing_and_names_every_bad_row_and_field(
         (6, rows[4]["external_id"], "owner_email"),
     }
     assert "Imported nothing: 3 of 6 projects rows are invalid" in report.summary()
-    with any_hub.sessions() as session:
+    with hub.sessions() as session:
         assert repository.count_projects(session) == 0
 
 

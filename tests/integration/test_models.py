@@ -28,13 +28,13 @@ def _store(hub: Hub, project: dict | None = None, investor: dict | None = None) 
         return p.id, i.id
 
 
-def test_money_round_trips_exactly_as_integer_minor_units(any_hub: Hub) -> None:
+def test_money_round_trips_exactly_as_integer_minor_units(hub: Hub) -> None:
     project_id, investor_id = _store(
-        any_hub,
+        hub,
         project={"funding_ask": "123456789012.34", "total_cost": "123456789012.35", "currency": "UZS"},
         investor={"ticket_min": "0.01", "ticket_max": "99999999.99"},
     )
-    with any_hub.sessions() as session:
+    with hub.sessions() as session:
         project = session.get(Project, project_id)
         investor = session.get(Investor, investor_id)
         assert project.funding_ask == Decimal("123456789012.34")
@@ -43,18 +43,18 @@ def test_money_round_trips_exactly_as_integer_minor_units(any_hub: Hub) -> None:
         assert raw.scalar_one() == 12345678901234  # stored in cents, no float anywhere
 
 
-def test_timestamps_come_back_timezone_aware_in_utc(any_hub: Hub) -> None:
-    project_id, _ = _store(any_hub)
-    with any_hub.sessions() as session:
+def test_timestamps_come_back_timezone_aware_in_utc(hub: Hub) -> None:
+    project_id, _ = _store(hub)
+    with hub.sessions() as session:
         project = session.get(Project, project_id)
         assert project.created_at.tzinfo is not None
         assert project.created_at.utcoffset() == UTC.utcoffset(None)
         assert project.submitted_at is not None  # status "submitted" stamps the time
 
 
-def test_relationships_and_confidential_contact_are_stored_apart(any_hub: Hub) -> None:
-    project_id, investor_id = _store(any_hub)
-    with any_hub.sessions() as session:
+def test_relationships_and_confidential_contact_are_stored_apart(hub: Hub) -> None:
+    project_id, investor_id = _store(hub)
+    with hub.sessions() as session:
         project = session.get(Project, project_id)
         assert [s.slug for s in project.sectors] == ["energy_efficiency", "public_transport"]
         assert [s.number for s in project.sdgs] == [11, 13]
@@ -66,30 +66,30 @@ def test_relationships_and_confidential_contact_are_stored_apart(any_hub: Hub) -
         assert [r.code for r in investor.regions] == ["UZ-TK"]
 
 
-def test_an_investor_can_express_interest_in_a_project_only_once(any_hub: Hub) -> None:
-    project_id, investor_id = _store(any_hub)
-    with any_hub.sessions.begin() as session:
+def test_an_investor_can_express_interest_in_a_project_only_once(hub: Hub) -> None:
+    project_id, investor_id = _store(hub)
+    with hub.sessions.begin() as session:
         session.add(Interest(investor_id=investor_id, project_id=project_id, stage="watching"))
-    with pytest.raises(IntegrityError), any_hub.sessions.begin() as session:
+    with pytest.raises(IntegrityError), hub.sessions.begin() as session:
         session.add(Interest(investor_id=investor_id, project_id=project_id, stage="interested"))
 
 
-def test_saving_the_same_external_id_updates_instead_of_duplicating(any_hub: Hub) -> None:
-    _store(any_hub)
-    _store(any_hub, project={"title": "Electric bus depot, phase two"})
-    with any_hub.sessions() as session:
+def test_saving_the_same_external_id_updates_instead_of_duplicating(hub: Hub) -> None:
+    _store(hub)
+    _store(hub, project={"title": "Electric bus depot, phase two"})
+    with hub.sessions() as session:
         titles = session.scalars(select(Project.title)).all()
         assert titles == ["Electric bus depot, phase two"]
         actions = [e.action for e in repository.recent_events(session)]
         assert actions.count("project.created") == 1 and actions.count("project.updated") == 1
 
 
-def test_accounts_carry_a_role_and_may_link_to_an_investor(any_hub: Hub) -> None:
-    _, investor_id = _store(any_hub)
-    with any_hub.sessions.begin() as session:
+def test_accounts_carry_a_role_and_may_link_to_an_investor(hub: Hub) -> None:
+    _, investor_id = _store(hub)
+    with hub.sessions.begin() as session:
         repository.save_account(
             session, email="a@x.example", display_name="A", role="investor", investor_id=investor_id
         )
-    with any_hub.sessions() as session:
+    with hub.sessions() as session:
         account = session.scalar(select(Account))
         assert account.role == "investor" and account.investor.id == investor_id

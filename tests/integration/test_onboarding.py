@@ -26,6 +26,7 @@ from hub.importing import (
     write_rows,
 )
 from hub.models import Project
+from tests.conftest import Backend
 from tests.fakes import FakeEncoder
 from tests.unit.test_validation import GOOD_PROJECT
 
@@ -48,20 +49,20 @@ def _project(**change: str) -> dict:
 
 
 def test_incomplete_rows_fail_as_submitted_but_are_all_stored_as_drafts_with_their_needs(
-    any_hub: Hub, tmp_path: Path
+    hub: Hub, tmp_path: Path
 ) -> None:
     path = tmp_path / "directory.csv"
     write_rows(THIN_ROWS, COLUMNS, path)
-    refused = import_file(any_hub.sessions, Kind.PROJECTS, path, any_hub.reference)
+    refused = import_file(hub.sessions, Kind.PROJECTS, path, hub.reference)
     assert not refused.written and refused.bad_rows == 2  # the two marked submitted are incomplete
 
-    report = import_file(any_hub.sessions, Kind.PROJECTS, path, any_hub.reference, as_draft=True)
+    report = import_file(hub.sessions, Kind.PROJECTS, path, hub.reference, as_draft=True)
     assert report.written and (report.created, report.draft_rows) == (3, 3)
     needs = {(n.external_id, n.field) for n in report.needs}
     assert ("DIR-1", "description") in needs and ("DIR-1", "region") not in needs
     assert ("DIR-3", "instruments") in needs and ("DIR-3", "funding_ask") not in needs
     assert [(w.external_id, w.field) for w in report.warnings] == [("DIR-3", "funding_ask")]  # USD 100
-    with any_hub.sessions() as session:
+    with hub.sessions() as session:
         stored = {p.external_id: p for p in repository.projects_for_export(session)}
         assert {p.status for p in stored.values()} == {"draft"}
         assert (stored["DIR-1"].website, stored["DIR-1"].website_domain) == ("https://qoly.kz", "qoly.kz")
@@ -92,7 +93,7 @@ def _validated(hub: Hub, data: dict):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
 def test_unknowns_and_the_new_columns_round_trip_through_every_format(
-    hub: Hub, settings: Settings, tmp_path: Path, suffix: str
+    hub: Hub, backend: Backend, tmp_path: Path, suffix: str
 ) -> None:
     rows = [
         _project(external_id="RT-1", stage="unknown", instruments="unknown", funding_ask="unknown",
@@ -115,12 +116,13 @@ def test_unknowns_and_the_new_columns_round_trip_through_every_format(
     assert first["website"] == "https://www.qoly.kz" and first["owner_phone"] == "+77010000000"
     assert str(first["founded_year"]) == "2019" and first["past_investors"] == "Astana Hub; MOST Ventures"
 
-    again = open_hub(Settings(data_dir=tmp_path / "again", database_url=f"sqlite:///{tmp_path}/again.db"))
-    assert import_file(again.sessions, Kind.PROJECTS, tmp_path / f"out{suffix}", again.reference).written
-    with again.sessions() as session:
-        export_file(session, Kind.PROJECTS, tmp_path / f"again{suffix}")
+    with backend.empty(tmp_path / "again") as elsewhere:  # a second database on the same backend
+        again = open_hub(elsewhere)
+        assert import_file(again.sessions, Kind.PROJECTS, tmp_path / f"out{suffix}", again.reference).written
+        with again.sessions() as session:
+            export_file(session, Kind.PROJECTS, tmp_path / f"again{suffix}")
+        again.engine.dispose()
     assert list(read_records(tmp_path / f"again{suffix}")) == list(read_records(tmp_path / f"out{suffix}"))
-    again.engine.dispose()
 
 
 def test_a_published_listing_with_unknown_facts_is_matched_with_lower_confidence(hub: Hub) -> None:
@@ -162,7 +164,10 @@ def test_the_queue_finds_a_duplicate_among_unpublished_listings_by_website_and_s
     assert [s.kind for s in found.duplicate][:2] == ["website", "organisation"]
 
 
-def test_a_database_of_the_previous_release_is_upgraded_in_place_and_keeps_its_rows(tmp_path: Path) -> None:
+def test_an_sqlite_database_of_the_previous_release_is_upgraded_in_place_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    # SQLite only: the previous release's schema is an SQLite file (the embedded default database)
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
     old.executescript((FIXTURES / "schema_release_before_drafts.sql").read_text(encoding="utf-8"))
