@@ -295,6 +295,16 @@ def cmd_search(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _marked_section(path: Path, name: str) -> str:
+    """The text between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path``, markers
+    included ("" when the file or the section is missing)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        return ""
+    return text[text.index(start) : text.index(end) + len(end)]
+
+
 def cmd_bench(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     from hub.bench import run_bench  # heavy, and only needed here
 
@@ -302,8 +312,10 @@ def cmd_bench(hub: Hub, args: argparse.Namespace, out: TextIO) -> int:
     report = run_bench(hub.settings, sizes, args.queries, say=lambda line: print(line, file=sys.stderr))
     out.write(report)
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(report, encoding="utf-8")
+        path = Path(args.output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        kept = _marked_section(path, "load")  # benchmarks/load.py's section: not this run's to replace
+        path.write_text(report + (f"\n{kept}\n" if kept else ""), encoding="utf-8")
         out.write(f"\nReport written to {args.output}\n")
     return EXIT_OK
 

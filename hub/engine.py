@@ -110,30 +110,34 @@ class Listings:
     words: dict[int, str] = field(default_factory=dict)  # project id -> BM25 document
     evidence: dict[tuple[IndexKind, int], str] = field(default_factory=dict)
 
-    def put_project(self, project: Project, reference: Reference) -> None:
-        """Hold ``project`` if it is published; forget it otherwise."""
+    def put_project(self, project: Project, reference: Reference) -> bool:
+        """Hold ``project`` if it is published, forget it otherwise; False when neither changes
+        what matching reads (a draft saved, a passport submitted)."""
         if project.status != Status.PUBLISHED:
-            self.drop(IndexKind.PROJECTS, project.id)
-            return
+            return self.drop(IndexKind.PROJECTS, project.id)
         self.projects[project.id] = project_facts(project, reference)
         self.texts[IndexKind.PROJECTS][project.id] = project_text(project)
         self.words[project.id] = project_words(project, reference)
         self.evidence[IndexKind.PROJECTS, project.id] = evidence_text(project.summary, project.description)
+        return True
 
-    def put_investor(self, investor: Investor, reference: Reference) -> None:
-        """Hold ``investor`` if it is active; forget it otherwise."""
+    def put_investor(self, investor: Investor, reference: Reference) -> bool:
+        """Hold ``investor`` if it is active, forget it otherwise; False when neither changes
+        what matching reads."""
         if not investor.active:
-            self.drop(IndexKind.INVESTORS, investor.id)
-            return
+            return self.drop(IndexKind.INVESTORS, investor.id)
         self.investors[investor.id] = investor_facts(investor, reference)
         self.texts[IndexKind.INVESTORS][investor.id] = investor_text(investor)
         self.evidence[IndexKind.INVESTORS, investor.id] = investor.thesis
+        return True
 
-    def drop(self, kind: IndexKind, item: int) -> None:
-        (self.projects if kind == IndexKind.PROJECTS else self.investors).pop(item, None)
+    def drop(self, kind: IndexKind, item: int) -> bool:
+        """Forget a listing; False when it was not held."""
+        held = (self.projects if kind == IndexKind.PROJECTS else self.investors).pop(item, None)
         self.texts[kind].pop(item, None)
         self.words.pop(item, None)
         self.evidence.pop((kind, item), None)
+        return held is not None
 
 
 @dataclass
@@ -208,27 +212,37 @@ class MatchingEngine:
                 listings = self.listings
                 found_projects = repository.projects_with_ids(session, todo.projects)
                 found_investors = repository.investors_with_ids(session, todo.investors)
-                for project in found_projects:
-                    listings.put_project(project, reference)
-                for investor in found_investors:
-                    listings.put_investor(investor, reference)
-            for item in todo.projects - {p.id for p in found_projects}:  # deleted
-                listings.drop(IndexKind.PROJECTS, item)
-            for item in todo.investors - {i.id for i in found_investors}:
-                listings.drop(IndexKind.INVESTORS, item)
+                changed = {
+                    IndexKind.PROJECTS: {p.id for p in found_projects if listings.put_project(p, reference)},
+                    IndexKind.INVESTORS: {
+                        i.id for i in found_investors if listings.put_investor(i, reference)
+                    },
+                }
+            for kind, ids, found in (
+                (IndexKind.PROJECTS, todo.projects, found_projects),
+                (IndexKind.INVESTORS, todo.investors, found_investors),
+            ):
+                gone = ids - {row.id for row in found}  # deleted
+                changed[kind] |= {item for item in gone if listings.drop(kind, item)}
+            self.revision = todo.revision
+            if not any(changed.values()):  # drafts and submissions: nothing matching reads
+                return todo
             matcher = self.matcher
             indexes = {}
             self.reports = []
-            for kind, index, ids in (
-                (IndexKind.PROJECTS, matcher.project_index, todo.projects),
-                (IndexKind.INVESTORS, matcher.investor_index, todo.investors),
+            for kind, index in (
+                (IndexKind.PROJECTS, matcher.project_index),
+                (IndexKind.INVESTORS, matcher.investor_index),
             ):
-                indexes[kind], report = apply_changes(index, listings.texts[kind], ids, self.encoder)
+                indexes[kind], report = apply_changes(
+                    index, listings.texts[kind], changed[kind], self.encoder
+                )
                 report.kind = kind
                 self.reports.append(report)
             self._build(indexes[IndexKind.PROJECTS], indexes[IndexKind.INVESTORS])
-            self.revision = todo.revision
-            self.warm_sentences()
+            self.warm_sentences(
+                texts=[listings.evidence[key] for key in changed_keys(changed) if key in listings.evidence]
+            )
             return todo
 
     def follow(self, interval: float) -> None:
@@ -279,18 +293,25 @@ class MatchingEngine:
             sentence_vectors=dict(known),
         )
 
-    def warm_sentences(self, progress: Progress | None = None) -> int:
-        """Embed every sentence explanations may quote that the matcher has no vector for yet:
-        deduplicated, in batches, through the embedding cache. Returns how many were new."""
+    def warm_sentences(self, progress: Progress | None = None, *, texts: Sequence[str] | None = None) -> int:
+        """Embed every sentence explanations may quote (of ``texts``; by default of every
+        listing) that the matcher has no vector for yet: deduplicated, in batches, through the
+        embedding cache. Returns how many were new."""
         matcher = self.matcher
         if matcher is None:
             return 0
-        wanted = {s for text in self.listings.evidence.values() for s in split_sentences(text)}
+        texts = self.listings.evidence.values() if texts is None else texts
+        wanted = {s for text in texts for s in split_sentences(text)}
         new = sorted(wanted - matcher.sentence_vectors.keys())
         step = None if progress is None else (lambda done, total: progress("sentences", done, total))
         if new:
             matcher.sentence_vectors.update(zip(new, self.encoder.encode(new, progress=step), strict=True))
         return len(new)
+
+
+def changed_keys(changed: dict[IndexKind, set[int]]) -> list[tuple[IndexKind, int]]:
+    """(kind, id) of every listing in ``changed``, the keys of ``Listings.evidence``."""
+    return [(kind, item) for kind, ids in changed.items() for item in sorted(ids)]
 
 
 def open_engine(

@@ -261,6 +261,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.demo": "Demo",
         "permission.demo_off": "Demo accounts exist only in demo mode",
         "permission.admin_only": "Only an administrator may manage accounts and roles",
+        "permission.admin_backup": "Only an administrator may back up or restore the database",
         "permission.staff_only": "Only hub staff may do that",
         "permission.owners_only": "Only a project owner (or hub staff) may save a project passport",
         "permission.investors_only": "Only an investor may do that, for their own organisation",

@@ -498,7 +498,7 @@ class Services:
         (``hub.backup``), read in one snapshot so that concurrent writes cannot tear it. The event
         is recorded once the file is written, in a transaction of its own: the read never holds a
         write lock, and the next backup carries the event."""
-        _require(actor.is_admin, "admin_only")
+        _require(actor.is_admin, "admin_backup")
         with self.hub.sessions() as session:
             repository.begin_snapshot(session)
             written = write_backup(session, path, progress)
@@ -530,7 +530,7 @@ class Services:
         ``replace`` (everything in it is deleted first). The restore is audited after the backup's
         own events; every app instance is told to re-read everything, and the index is brought
         up to date (unless not ``index``: the caller does it)."""
-        _require(actor.is_admin, "admin_only")
+        _require(actor.is_admin, "admin_backup")
         with self._transaction() as session:
             restored = restore_backup(session, path, replace=replace, progress=progress)
             repository.record_event(
