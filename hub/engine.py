@@ -110,34 +110,30 @@ class Listings:
     words: dict[int, str] = field(default_factory=dict)  # project id -> BM25 document
     evidence: dict[tuple[IndexKind, int], str] = field(default_factory=dict)
 
-    def put_project(self, project: Project, reference: Reference) -> bool:
-        """Hold ``project`` if it is published, forget it otherwise; False when neither changes
-        what matching reads (a draft saved, a passport submitted)."""
+    def put_project(self, project: Project, reference: Reference) -> None:
+        """Hold ``project`` if it is published; forget it otherwise."""
         if project.status != Status.PUBLISHED:
-            return self.drop(IndexKind.PROJECTS, project.id)
+            self.drop(IndexKind.PROJECTS, project.id)
+            return
         self.projects[project.id] = project_facts(project, reference)
         self.texts[IndexKind.PROJECTS][project.id] = project_text(project)
         self.words[project.id] = project_words(project, reference)
         self.evidence[IndexKind.PROJECTS, project.id] = evidence_text(project.summary, project.description)
-        return True
 
-    def put_investor(self, investor: Investor, reference: Reference) -> bool:
-        """Hold ``investor`` if it is active, forget it otherwise; False when neither changes
-        what matching reads."""
+    def put_investor(self, investor: Investor, reference: Reference) -> None:
+        """Hold ``investor`` if it is active; forget it otherwise."""
         if not investor.active:
-            return self.drop(IndexKind.INVESTORS, investor.id)
+            self.drop(IndexKind.INVESTORS, investor.id)
+            return
         self.investors[investor.id] = investor_facts(investor, reference)
         self.texts[IndexKind.INVESTORS][investor.id] = investor_text(investor)
         self.evidence[IndexKind.INVESTORS, investor.id] = investor.thesis
-        return True
 
-    def drop(self, kind: IndexKind, item: int) -> bool:
-        """Forget a listing; False when it was not held."""
-        held = (self.projects if kind == IndexKind.PROJECTS else self.investors).pop(item, None)
+    def drop(self, kind: IndexKind, item: int) -> None:
+        (self.projects if kind == IndexKind.PROJECTS else self.investors).pop(item, None)
         self.texts[kind].pop(item, None)
         self.words.pop(item, None)
         self.evidence.pop((kind, item), None)
-        return held is not None
 
 
 @dataclass
@@ -154,6 +150,7 @@ class MatchingEngine:
     listings: Listings = field(default_factory=Listings, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _follower: threading.Thread | None = field(default=None, repr=False)
+    _cold: set[tuple[IndexKind, int]] = field(default_factory=set, repr=False)  # sentences not embedded
 
     def refresh(self, progress: Progress | None = None, *, sentences: bool = True) -> Matcher:
         """Re-read the database, sync the saved indexes and rebuild the catalogs; then, unless
@@ -193,39 +190,58 @@ class MatchingEngine:
             assert self.matcher is not None
             return self.matcher
 
-    def catch_up(self) -> changes.Pending | None:
+    def catch_up(self, *, wait: bool = True) -> changes.Pending | None:
         """Apply what was written since the matcher's revision, by this instance or any other:
-        re-read those listings only, re-embed their texts, and swap in a matcher holding them.
-        One small query when nothing changed; returns what was applied (None: nothing)."""
+        read the listings written that are matchable now, forget those that no longer are,
+        re-embed new or edited texts, and swap in a matcher holding them. One small query when
+        nothing changed; drafts and submissions cost one more and rebuild nothing. The
+        sentences explanations quote are left to ``warm_changed`` (the follower's job): a
+        listing is matchable as soon as its document vector exists. Returns what was applied.
+
+        ``wait=False``: when another catch-up is under way, return at once (None) and leave this
+        one to the follower, which runs again within its interval; a write's request then never
+        queues behind other instances' changes being applied."""
+        if not self._lock.acquire(blocking=wait):
+            return None
+        try:
+            return self._catch_up()
+        finally:
+            self._lock.release()
+
+    def _catch_up(self) -> changes.Pending | None:
         with self._lock:
             if self.matcher is None:
-                self.refresh()
+                self.refresh(sentences=False)
                 return None
-            reference = self.hub.reference
+            reference, listings = self.hub.reference, self.listings
             with self.hub.sessions() as session:
                 todo = changes.pending(session, self.revision)
                 if todo is None:
                     return None
                 if todo.everything:
-                    self.refresh()
+                    self.refresh(sentences=False)
+                    self._cold.update(listings_keys(self.listings))
                     return todo
-                listings = self.listings
-                found_projects = repository.projects_with_ids(session, todo.projects)
-                found_investors = repository.investors_with_ids(session, todo.investors)
-                changed = {
-                    IndexKind.PROJECTS: {p.id for p in found_projects if listings.put_project(p, reference)},
-                    IndexKind.INVESTORS: {
-                        i.id for i in found_investors if listings.put_investor(i, reference)
-                    },
-                }
-            for kind, ids, found in (
-                (IndexKind.PROJECTS, todo.projects, found_projects),
-                (IndexKind.INVESTORS, todo.investors, found_investors),
+                projects = repository.published_projects_with_ids(session, todo.projects)
+                investors = repository.active_investors_with_ids(session, todo.investors)
+                for project in projects:
+                    listings.put_project(project, reference)
+                for investor in investors:
+                    listings.put_investor(investor, reference)
+            changed = {
+                IndexKind.PROJECTS: {p.id for p in projects},
+                IndexKind.INVESTORS: {i.id for i in investors},
+            }
+            for kind, ids, held in (
+                (IndexKind.PROJECTS, todo.projects, listings.projects),
+                (IndexKind.INVESTORS, todo.investors, listings.investors),
             ):
-                gone = ids - {row.id for row in found}  # deleted
-                changed[kind] |= {item for item in gone if listings.drop(kind, item)}
-            self.revision = todo.revision
-            if not any(changed.values()):  # drafts and submissions: nothing matching reads
+                gone = (ids & held.keys()) - changed[kind]  # unpublished, archived, deactivated, deleted
+                for item in gone:
+                    listings.drop(kind, item)
+                changed[kind] |= gone
+            if not any(changed.values()):
+                self.revision = todo.revision
                 return todo
             matcher = self.matcher
             indexes = {}
@@ -234,16 +250,22 @@ class MatchingEngine:
                 (IndexKind.PROJECTS, matcher.project_index),
                 (IndexKind.INVESTORS, matcher.investor_index),
             ):
-                indexes[kind], report = apply_changes(
-                    index, listings.texts[kind], changed[kind], self.encoder
-                )
+                texts = listings.texts[kind]
+                indexes[kind], report = apply_changes(index, texts, changed[kind], self.encoder)
                 report.kind = kind
                 self.reports.append(report)
             self._build(indexes[IndexKind.PROJECTS], indexes[IndexKind.INVESTORS])
-            self.warm_sentences(
-                texts=[listings.evidence[key] for key in changed_keys(changed) if key in listings.evidence]
-            )
+            self.revision = todo.revision  # only now: a failure above is applied again next time
+            self._cold.update((kind, item) for kind, ids in changed.items() for item in ids)
             return todo
+
+    def warm_changed(self) -> int:
+        """Embed the sentences of the listings caught up since the last call (outside the lock:
+        requests and writes are not held up by it). Returns how many sentences were new."""
+        with self._lock:
+            keys, self._cold = self._cold, set()
+            texts = [self.listings.evidence[key] for key in keys if key in self.listings.evidence]
+        return self.warm_sentences(texts=texts) if texts else 0
 
     def follow(self, interval: float) -> None:
         """Poll the change log every ``interval`` seconds in a daemon thread and apply what was
@@ -262,6 +284,7 @@ class MatchingEngine:
                     return
                 try:
                     current.catch_up()
+                    current.warm_changed()
                     failing = False
                 except Exception:  # the database is away for a moment: keep serving, try again
                     if not failing:
@@ -309,9 +332,9 @@ class MatchingEngine:
         return len(new)
 
 
-def changed_keys(changed: dict[IndexKind, set[int]]) -> list[tuple[IndexKind, int]]:
-    """(kind, id) of every listing in ``changed``, the keys of ``Listings.evidence``."""
-    return [(kind, item) for kind, ids in changed.items() for item in sorted(ids)]
+def listings_keys(listings: Listings) -> list[tuple[IndexKind, int]]:
+    """(kind, id) of every listing held, the keys of ``Listings.evidence``."""
+    return list(listings.evidence)
 
 
 def open_engine(

@@ -831,21 +831,21 @@ def changes_since(session: Session, since: int, until: int) -> list[tuple[str, i
     return [(kind, item) for kind, item in rows]
 
 
-def projects_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Project]:
-    """The projects of ``ids`` that still exist, loaded as ``published_projects`` loads them."""
+def published_projects_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Project]:
+    """The published projects among ``ids``, loaded as ``published_projects`` loads them."""
     return session.scalars(
         select(Project)
-        .where(Project.id.in_(list(ids)))
+        .where(Project.id.in_(list(ids)), Project.status == Status.PUBLISHED)
         .options(selectinload(Project.sectors), selectinload(Project.sdgs), selectinload(Project.region))
         .order_by(Project.id)
     ).all()
 
 
-def investors_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Investor]:
-    """The investors of ``ids`` that still exist, loaded as ``active_investors`` loads them."""
+def active_investors_with_ids(session: Session, ids: Iterable[int]) -> Sequence[Investor]:
+    """The active investors among ``ids``, loaded as ``active_investors`` loads them."""
     return session.scalars(
         select(Investor)
-        .where(Investor.id.in_(list(ids)))
+        .where(Investor.id.in_(list(ids)), Investor.active.is_(True))
         .options(
             selectinload(Investor.sectors),
             selectinload(Investor.excluded_sectors),

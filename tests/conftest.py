@@ -131,8 +131,28 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     made.close()
 
 
-# About SQLite itself (its file, WAL, locking, upgrading an SQLite file): the test runs on SQLite only.
-sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def only_on(*names: str) -> pytest.MarkDecorator:
+    """Mark a test that is about one backend itself (the SQLite file, processes racing on a
+    PostgreSQL server): its variants for the other backends are not collected. Say why beside it."""
+    return pytest.mark.only_on(*names)
+
+
+sqlite_only = only_on("sqlite")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Drop the variants a test's ``only_on`` excludes. (Parametrizing ``backend`` on the test
+    instead would number its one backend 0, as SQLite is, and pytest would then interleave the two
+    backends' tests, building the session templates again at each switch.)"""
+    items[:] = [item for item in items if _runs_on_its_backend(item)]
+
+
+def _runs_on_its_backend(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("only_on")
+    params = getattr(item, "callspec", None)
+    if marker is None or params is None or "backend" not in params.params:
+        return True
+    return params.params["backend"] in marker.args
 
 
 @pytest.fixture

@@ -74,9 +74,10 @@ def matcher() -> Matcher:
 def refresh_matcher(progress: Callable[[str, int, int], None] | None = None) -> Matcher:
     """After a write: apply it (and whatever else the change log holds) to the matcher, so the
     writer sees it on the next page; with ``progress``, a staff reindex: re-read everything."""
-    engine = get_engine(get_hub())
-    if progress is None:
-        engine.catch_up()
+    hub = get_hub()
+    engine = get_engine(hub)
+    if progress is None:  # another catch-up under way: the follower applies this one next
+        engine.catch_up(wait=hub.settings.sync_interval <= 0)
     else:
         engine.refresh(progress)
     assert engine.matcher is not None

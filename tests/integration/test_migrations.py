@@ -23,7 +23,7 @@ from hub.context import Hub, open_hub
 from hub.db import DatabaseUnavailable, head_revision, make_engine, schema_revision
 from hub.migrations import baseline
 from hub.models import Base
-from tests.conftest import Backend
+from tests.conftest import Backend, only_on
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -105,8 +105,7 @@ def test_a_database_of_the_previous_release_with_data_is_upgraded_and_keeps_ever
         upgraded.engine.dispose()
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # processes racing on one server
+@only_on("postgresql")  # processes racing on one server
 def test_instances_starting_at_once_upgrade_the_database_once(
     backend: Backend, seeded_hub: Hub, tmp_path: Path
 ) -> None:
