@@ -443,18 +443,20 @@ def save_investor(
     return investor, created
 
 
+def _with_coverage() -> tuple[Any, ...]:
+    """Loader options for what matching reads of an investor: sectors and coverage."""
+    return (
+        selectinload(Investor.sectors),
+        selectinload(Investor.excluded_sectors),
+        selectinload(Investor.regions),
+        selectinload(Investor.countries),
+    )
+
+
 def active_investors(session: Session) -> Sequence[Investor]:
     """Every active investor with sectors and coverage loaded, in id order."""
     return session.scalars(
-        select(Investor)
-        .where(Investor.active.is_(True))
-        .options(
-            selectinload(Investor.sectors),
-            selectinload(Investor.excluded_sectors),
-            selectinload(Investor.regions),
-            selectinload(Investor.countries),
-        )
-        .order_by(Investor.id)
+        select(Investor).where(Investor.active.is_(True)).options(*_with_coverage()).order_by(Investor.id)
     ).all()
 
 
@@ -846,12 +848,7 @@ def active_investors_with_ids(session: Session, ids: Iterable[int]) -> Sequence[
     return session.scalars(
         select(Investor)
         .where(Investor.id.in_(list(ids)), Investor.active.is_(True))
-        .options(
-            selectinload(Investor.sectors),
-            selectinload(Investor.excluded_sectors),
-            selectinload(Investor.regions),
-            selectinload(Investor.countries),
-        )
+        .options(*_with_coverage())
         .order_by(Investor.id)
     ).all()
 
