@@ -46,7 +46,6 @@ from hub.indexing import (
 from hub.matching import FACTORS, Lexicon, Matcher, MatchSettings, Weights, join_fields, split_sentences
 from hub.models import Investor, Project
 from hub.reference import Reference
-from hub.vocab import Status
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 log = logging.getLogger("hubmatch")
@@ -111,20 +110,14 @@ class Listings:
     evidence: dict[tuple[IndexKind, int], str] = field(default_factory=dict)
 
     def put_project(self, project: Project, reference: Reference) -> None:
-        """Hold ``project`` if it is published; forget it otherwise."""
-        if project.status != Status.PUBLISHED:
-            self.drop(IndexKind.PROJECTS, project.id)
-            return
+        """Hold a published project (callers read only published ones)."""
         self.projects[project.id] = project_facts(project, reference)
         self.texts[IndexKind.PROJECTS][project.id] = project_text(project)
         self.words[project.id] = project_words(project, reference)
         self.evidence[IndexKind.PROJECTS, project.id] = evidence_text(project.summary, project.description)
 
     def put_investor(self, investor: Investor, reference: Reference) -> None:
-        """Hold ``investor`` if it is active; forget it otherwise."""
-        if not investor.active:
-            self.drop(IndexKind.INVESTORS, investor.id)
-            return
+        """Hold an active investor (callers read only active ones)."""
         self.investors[investor.id] = investor_facts(investor, reference)
         self.texts[IndexKind.INVESTORS][investor.id] = investor_text(investor)
         self.evidence[IndexKind.INVESTORS, investor.id] = investor.thesis
@@ -220,7 +213,7 @@ class MatchingEngine:
                     return None
                 if todo.everything:
                     self.refresh(sentences=False)
-                    self._cold.update(listings_keys(self.listings))
+                    self._cold.update(self.listings.evidence)
                     return todo
                 projects = repository.published_projects_with_ids(session, todo.projects)
                 investors = repository.active_investors_with_ids(session, todo.investors)
@@ -330,11 +323,6 @@ class MatchingEngine:
         if new:
             matcher.sentence_vectors.update(zip(new, self.encoder.encode(new, progress=step), strict=True))
         return len(new)
-
-
-def listings_keys(listings: Listings) -> list[tuple[IndexKind, int]]:
-    """(kind, id) of every listing held, the keys of ``Listings.evidence``."""
-    return list(listings.evidence)
 
 
 def open_engine(
